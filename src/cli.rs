@@ -1,0 +1,105 @@
+//! The command line, as clap definitions only; [`crate::commands`] runs it.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Assembles meeting reports from YAML sources into a PDF and a DOCX.
+///
+/// Each report is a folder in report-data/ with one YAML file per section;
+/// the layout in layouts/ says which sections are required and how they
+/// look. Sections still to be written are flagged in both documents.
+#[derive(Debug, Parser)]
+#[command(name = "report", version, about, long_about, after_help = EXIT_CODES)]
+pub struct Cli {
+    /// The project folder holding report-data/, layouts/ and fonts/.
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    pub root: PathBuf,
+
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The exit codes, shown under --help.
+pub const EXIT_CODES: &str = "\
+Exit codes:
+  0  success (warnings, such as placeholders in a draft, are allowed)
+  1  the report has problems: invalid sources, a missing required section,
+     placeholders in a --final run, or a layout error
+  2  bad usage or unreadable input: unknown report, missing folder,
+     a file that cannot be read or is not UTF-8
+  3  an output could not be written (the previous outputs are untouched)";
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write the PDF and the DOCX of each report into the output folder.
+    Build(BuildArgs),
+    /// Check the sources: required sections, errors, placeholders.
+    ///
+    /// Writes nothing. Fails (exit 1) when a required section is missing or
+    /// a source is invalid; placeholders fail it too with --final.
+    Check(CheckArgs),
+    /// List the placeholders still to be filled in, with their locations.
+    Placeholders(ReportSelection),
+    /// Print the Typst source the layout generates for a report.
+    Source(SourceArgs),
+}
+
+/// Which reports to work on.
+#[derive(Debug, Args)]
+pub struct ReportSelection {
+    /// Report folders in report-data/ (all of them when none is named).
+    #[arg(value_name = "REPORT")]
+    pub reports: Vec<String>,
+}
+
+/// Options of `report build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// Which reports.
+    #[command(flatten)]
+    pub selection: ReportSelection,
+
+    /// Build the version partners receive: no watermark, and refuse while
+    /// any placeholder remains.
+    #[arg(long = "final")]
+    pub final_build: bool,
+
+    /// Where the PDF and DOCX go.
+    #[arg(long, default_value = "out", value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Write only the PDF.
+    #[arg(long, conflicts_with = "docx_only")]
+    pub pdf_only: bool,
+
+    /// Write only the DOCX.
+    #[arg(long)]
+    pub docx_only: bool,
+}
+
+/// Options of `report check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Which reports.
+    #[command(flatten)]
+    pub selection: ReportSelection,
+
+    /// Treat placeholders as errors, as a final build does.
+    #[arg(long = "final")]
+    pub final_build: bool,
+}
+
+/// Options of `report source`.
+#[derive(Debug, Args)]
+pub struct SourceArgs {
+    /// The report folder in report-data/.
+    #[arg(value_name = "REPORT")]
+    pub report: String,
+
+    /// Generate the source of the final build.
+    #[arg(long = "final")]
+    pub final_build: bool,
+}

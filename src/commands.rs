@@ -1,0 +1,108 @@
+//! Runs the parsed command line against a [`Project`].
+
+use std::io::Write as _;
+use std::process::ExitCode;
+
+use clap::Parser as _;
+
+use crate::cli::{Cli, Command};
+use crate::diagnostics::Diagnostics;
+use crate::{BuildOptions, Outcome, Project, RunSummary, Strictness};
+
+/// The `report` program: parses arguments, runs, prints, exits.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            // clap uses 0 for --help and --version and 2 for usage errors,
+            // which is what the README documents.
+            return ExitCode::from(u8::try_from(error.exit_code()).unwrap_or(2));
+        }
+    };
+    ExitCode::from(run(&cli).exit_code())
+}
+
+/// Runs a parsed command line, printing diagnostics to stderr.
+pub fn run(cli: &Cli) -> Outcome {
+    let project = Project::new(&cli.root);
+    let strictness = |final_build: bool| if final_build { Strictness::Final } else { Strictness::Draft };
+    match &cli.command {
+        Command::Build(args) => {
+            let options = BuildOptions {
+                strictness: strictness(args.final_build),
+                out_dir: cli.root.join(&args.out),
+                pdf: !args.docx_only,
+                docx: !args.pdf_only,
+            };
+            let summary = project.build(&args.selection.reports, &options);
+            print_summary(&project, &summary);
+            for path in &summary.written {
+                eprintln!("wrote {}", path.strip_prefix(&cli.root).unwrap_or(path).display());
+            }
+            summary.outcome
+        }
+        Command::Check(args) => {
+            let summary = project.check(&args.selection.reports, strictness(args.final_build));
+            print_summary(&project, &summary);
+            if summary.outcome == Outcome::Success {
+                eprintln!("check passed");
+            }
+            summary.outcome
+        }
+        Command::Placeholders(selection) => {
+            let summary = project.check(&selection.reports, Strictness::Draft);
+            let mut stdout = std::io::stdout().lock();
+            let mut others = Diagnostics::new();
+            for diagnostic in summary.diagnostics.iter() {
+                match (diagnostic.message.strip_prefix("placeholder: "), &diagnostic.location) {
+                    (Some(note), Some(location)) => {
+                        let _ = writeln!(stdout, "{location}: {note}");
+                    }
+                    _ => others.push(diagnostic.clone()),
+                }
+            }
+            if !others.is_empty() {
+                eprint!("{}", others.render(project.root()));
+            }
+            summary.outcome
+        }
+        Command::Source(args) => {
+            let layout = match project.layout() {
+                Ok(layout) => layout,
+                Err(problems) => {
+                    let mut diagnostics = Diagnostics::new();
+                    diagnostics.extend(problems);
+                    eprint!("{}", diagnostics.render(project.root()));
+                    return Outcome::Problems;
+                }
+            };
+            let mut diagnostics = Diagnostics::new();
+            let mut unreadable = false;
+            let strictness = strictness(args.final_build);
+            let prepared = project.prepare(&layout, &args.report, strictness, &mut diagnostics, &mut unreadable);
+            let source = prepared.map(|p| project.typst_source(&layout, &p, strictness));
+            match source {
+                Some(Ok(source)) => {
+                    print!("{}", source.text);
+                    Outcome::Success
+                }
+                Some(Err(d)) => {
+                    diagnostics.push(d);
+                    eprint!("{}", diagnostics.render(project.root()));
+                    Outcome::Problems
+                }
+                None => {
+                    eprint!("{}", diagnostics.render(project.root()));
+                    if unreadable { Outcome::Unreadable } else { Outcome::Problems }
+                }
+            }
+        }
+    }
+}
+
+fn print_summary(project: &Project, summary: &RunSummary) {
+    if !summary.diagnostics.is_empty() {
+        eprint!("{}", summary.diagnostics.render(project.root()));
+    }
+}

@@ -1,0 +1,403 @@
+//! Stage 4: the layout, read from `layouts/`.
+//!
+//! `layouts/report.yaml` declares, once for both backends, the page, the
+//! fonts, the section order, which sections are required, their headings and
+//! every label. `layouts/typst/*.typ.hbs` are the Handlebars templates that
+//! turn the [`crate::view::ReportView`] into Typst source: `report.typ.hbs`
+//! is the main one, and each section has a partial named after its id.
+//!
+//! Data never becomes markup here: the registry's escape function turns
+//! every `{{value}}` into a Typst string literal, so a template writes
+//! `#{{value}}` in markup or `{{value}}` in code, and no character of the
+//! value can leave the string. Triple braces, which bypass escaping, are
+//! refused when the templates load.
+
+use std::path::{Path, PathBuf};
+
+use handlebars::{
+    Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason,
+};
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostics::{Diagnostic, Location};
+use crate::model::SectionId;
+use crate::model::rich::{Block, Inline};
+use crate::render::typst_markup;
+use crate::sources::{self, YamlDocument};
+
+/// The manifest's file name inside `layouts/`.
+pub const MANIFEST_FILE: &str = "report.yaml";
+/// The folder of the Typst templates inside `layouts/`.
+pub const TYPST_TEMPLATES_DIR: &str = "typst";
+/// The main Typst template's name (file `report.typ.hbs`).
+pub const MAIN_TEMPLATE: &str = "report";
+
+/// What `layouts/report.yaml` declares.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    /// Paper and margins.
+    pub page: PageSetup,
+    /// Font families and size.
+    pub fonts: FontSetup,
+    /// The document language, as a BCP 47 tag such as `en-CA`.
+    pub language: String,
+    /// Title patterns; `{ordinal}`, `{process}` and `{theme}` are filled in.
+    pub titles: Titles,
+    /// The series file, relative to `report-data/`.
+    pub series_file: String,
+    /// The sections in the order they appear.
+    pub sections: Vec<SectionDeclaration>,
+    /// Every fixed word the documents print.
+    pub labels: Labels,
+}
+
+/// Paper and margins.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageSetup {
+    /// The paper size.
+    pub paper: Paper,
+    /// The margin on every side, in millimetres.
+    pub margin_mm: f64,
+}
+
+/// The paper sizes the layout offers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Paper {
+    /// 8.5 × 11 in, the North American default.
+    UsLetter,
+    /// 210 × 297 mm.
+    A4,
+}
+
+impl Paper {
+    /// Width and height in millimetres.
+    pub fn size_mm(self) -> (f64, f64) {
+        match self {
+            Paper::UsLetter => (215.9, 279.4),
+            Paper::A4 => (210.0, 297.0),
+        }
+    }
+}
+
+/// Font families and size.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FontSetup {
+    /// The family of all text.
+    pub body: String,
+    /// Families tried, in order, for characters the body family lacks.
+    pub fallback: Vec<String>,
+    /// The family of inline code.
+    pub monospace: String,
+    /// The body size in points.
+    pub size_pt: f64,
+}
+
+/// Title patterns.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Titles {
+    /// The report's title: "Report on {ordinal} Multistakeholder Meeting".
+    pub title: String,
+    /// The process line above it: "{process}: {theme}".
+    pub process: String,
+    /// The running header.
+    pub running: String,
+    /// The agenda's own title: "{ordinal} Multistakeholder Meeting: {theme}".
+    pub agenda: String,
+}
+
+/// One section as the layout declares it.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SectionDeclaration {
+    /// Which section.
+    pub id: SectionId,
+    /// Its file inside the report's folder.
+    pub file: String,
+    /// Its heading, if it has one.
+    #[serde(default)]
+    pub heading: Option<String>,
+    /// Whether `report check` fails when the file is absent.
+    #[serde(default)]
+    pub required: bool,
+}
+
+/// Every fixed word the documents print, so that renaming one in the layout
+/// changes the PDF and the DOCX alike.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+#[allow(missing_docs)]
+pub struct Labels {
+    pub location: String,
+    pub date: String,
+    pub in_person: String,
+    pub remote: String,
+    pub total: String,
+    pub livestream: String,
+    pub previous_mandate: String,
+    pub introduction: String,
+    pub discussion: String,
+    pub contents: String,
+    pub agenda_time: String,
+    pub agenda_item: String,
+    /// "This initiative is a partnership between {partners}."
+    pub partnership: String,
+    /// "{assisting} is also assisting in this effort."
+    pub assisting: String,
+    /// The word before every placeholder flag.
+    pub flag: String,
+    /// The watermark of draft builds.
+    pub draft: String,
+    /// "Page {page} of {pages}".
+    pub page: String,
+}
+
+/// The layout: manifest and Typst templates, ready to render.
+pub struct Layout {
+    /// What the manifest declares.
+    pub manifest: Manifest,
+    /// The Typst templates.
+    pub registry: Handlebars<'static>,
+    /// The layouts folder, for messages.
+    pub dir: PathBuf,
+    /// The templates' sources by name, for mapping errors back.
+    pub template_files: Vec<(String, PathBuf)>,
+}
+
+impl Layout {
+    /// The declaration of a section, if the layout uses it.
+    pub fn section(&self, id: SectionId) -> Option<&SectionDeclaration> {
+        self.manifest.sections.iter().find(|s| s.id == id)
+    }
+
+    /// Loads `layouts/` below `root`, reporting every problem found.
+    pub fn load(root: &Path, layouts: &Path) -> Result<Layout, Vec<Diagnostic>> {
+        let mut problems = Vec::new();
+        let manifest_path = layouts.join(MANIFEST_FILE);
+        let manifest = sources::read_source(root, &manifest_path)
+            .and_then(sources::parse_yaml)
+            .map_err(|d| problems.push(d))
+            .ok()
+            .and_then(|doc| load_manifest(&doc, &mut problems));
+        let (registry, template_files) = load_templates(root, &layouts.join(TYPST_TEMPLATES_DIR), &mut problems);
+        if let Some(manifest) = &manifest {
+            for section in &manifest.sections {
+                if !template_files.iter().any(|(name, _)| name == section.id.name()) {
+                    problems.push(
+                        Diagnostic::error(format!("the layout has no template for the `{}` section", section.id.name()))
+                            .at(Location::file(layouts.join(TYPST_TEMPLATES_DIR)))
+                            .with_hint(format!("add {}/{}.typ.hbs", TYPST_TEMPLATES_DIR, section.id.name())),
+                    );
+                }
+            }
+        }
+        if !template_files.iter().any(|(name, _)| name == MAIN_TEMPLATE) {
+            problems.push(
+                Diagnostic::error("the layout has no main template")
+                    .at(Location::file(layouts.join(TYPST_TEMPLATES_DIR)))
+                    .with_hint(format!("add {TYPST_TEMPLATES_DIR}/{MAIN_TEMPLATE}.typ.hbs")),
+            );
+        }
+        match manifest {
+            Some(manifest) if problems.is_empty() => {
+                Ok(Layout { manifest, registry, dir: layouts.to_path_buf(), template_files })
+            }
+            _ => Err(problems),
+        }
+    }
+}
+
+fn load_manifest(doc: &YamlDocument, problems: &mut Vec<Diagnostic>) -> Option<Manifest> {
+    let manifest: Manifest = crate::model::decode_value(doc, "", &doc.value, "the layout", problems)?;
+    for (i, section) in manifest.sections.iter().enumerate() {
+        if manifest.sections[..i].iter().any(|s| s.id == section.id) {
+            problems.push(
+                Diagnostic::error(format!("the `{}` section is declared twice", section.id.name()))
+                    .at(doc.location(&format!("sections[{i}]")))
+                    .with_hint("keep one declaration of each section"),
+            );
+        }
+        if section.file.contains("..") || Path::new(&section.file).is_absolute() || section.file.contains('/') {
+            problems.push(
+                Diagnostic::error(format!("the file of the `{}` section must be a plain file name", section.id.name()))
+                    .at(doc.location(&format!("sections[{i}].file")))
+                    .with_hint("name a file inside the report's own folder, e.g. overview.yaml"),
+            );
+        }
+    }
+    let mut language_parts = manifest.language.split('-');
+    let language_ok = language_parts.next().is_some_and(|l| (2..=3).contains(&l.len()) && l.chars().all(|c| c.is_ascii_lowercase()))
+        && language_parts.all(|r| r.len() == 2 && r.chars().all(|c| c.is_ascii_uppercase()));
+    if !language_ok {
+        problems.push(
+            Diagnostic::error(format!("`{}` is not a language tag", manifest.language))
+                .at(doc.location("language"))
+                .with_hint("write a language and region such as en-CA or fr-CA"),
+        );
+    }
+    Some(manifest)
+}
+
+/// Registers every `*.typ.hbs` of the templates folder.
+fn load_templates(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> (Handlebars<'static>, Vec<(String, PathBuf)>) {
+    let mut registry = Handlebars::new();
+    registry.set_strict_mode(true);
+    registry.set_prevent_indent(true);
+    registry.register_escape_fn(typst_markup::string_literal);
+    registry.register_helper("blocks", Box::new(blocks_helper));
+    registry.register_helper("inlines", Box::new(inlines_helper));
+    registry.register_helper("num", Box::new(number_helper));
+    let mut files = Vec::new();
+    let entries = match std::fs::read_dir(root.join(dir)) {
+        Ok(entries) => entries,
+        Err(_) => {
+            problems.push(
+                Diagnostic::error("the layout's template folder cannot be read")
+                    .at(Location::file(dir))
+                    .with_hint("the project needs layouts/typst/ with the .typ.hbs templates"),
+            );
+            return (registry, files);
+        }
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    paths.sort();
+    for path in paths {
+        let Some(file_name) = path.file_name().and_then(|n| n.to_str()) else { continue };
+        let Some(name) = file_name.strip_suffix(".typ.hbs") else { continue };
+        let relative = dir.join(file_name);
+        let source = match sources::read_source(root, &relative) {
+            Ok(file) => file.text,
+            Err(d) => {
+                problems.push(d);
+                continue;
+            }
+        };
+        if let Some((line, column)) = find_unescaped_output(&source) {
+            problems.push(
+                Diagnostic::error("this template writes a value without escaping it")
+                    .at(Location::at(&relative, line, column))
+                    .with_hint("write {{value}}, never {{{value}}} or {{&value}}: values must reach Typst as strings, not markup"),
+            );
+            continue;
+        }
+        let marked = mark_origins(name, &source);
+        if let Err(error) = registry.register_template_string(name, &marked) {
+            let location = match error.pos() {
+                Some((line, column)) => {
+                    let shift = marked.lines().nth(line - 1).map_or(0, |l| l.len() - source.lines().nth(line - 1).map_or(0, str::len));
+                    Location::at(&relative, line, column.saturating_sub(shift).max(1))
+                }
+                _ => Location::file(&relative),
+            };
+            problems.push(
+                Diagnostic::error(format!("the template cannot be read: {}", error.reason()))
+                    .at(location)
+                    .with_hint("check that every {{#each}} and {{#if}} is closed and that braces match"),
+            );
+            continue;
+        }
+        files.push((name.to_string(), relative));
+    }
+    (registry, files)
+}
+
+/// Delimits origin marks; a control character, so no data can contain it
+/// (the model removes control characters, string literals escape them).
+pub const ORIGIN_DELIMITER: char = '\u{1}';
+
+/// Prefixes every line that carries Typst text with a mark naming the
+/// template and line, so that generated lines can be traced back to the
+/// template line that wrote them. Lines holding only a block tag are left
+/// alone, so Handlebars still drops them as standalone lines.
+fn mark_origins(name: &str, source: &str) -> String {
+    let mut out = String::with_capacity(source.len() * 2);
+    for (index, line) in source.split('\n').enumerate() {
+        if index > 0 {
+            out.push('\n');
+        }
+        let trimmed = line.trim();
+        let standalone = trimmed.starts_with("{{") && trimmed.ends_with("}}") && !trimmed[2..].contains("{{")
+            && trimmed[2..].starts_with(['#', '/', '^', '!', '>', '~']) || trimmed.starts_with("{{else");
+        if !standalone && !trimmed.is_empty() {
+            out.push(ORIGIN_DELIMITER);
+            out.push_str(&format!("{name}:{}", index + 1));
+            out.push(ORIGIN_DELIMITER);
+        }
+        out.push_str(line);
+    }
+    out
+}
+
+/// Finds `{{{` or `{{&`, which would bypass the escape function.
+fn find_unescaped_output(source: &str) -> Option<(usize, usize)> {
+    for (index, line) in source.lines().enumerate() {
+        let found = line.find("{{{").or_else(|| line.find("{{&")).or_else(|| line.find("{{~{"));
+        if let Some(column) = found {
+            return Some((index + 1, line[..column].chars().count() + 1));
+        }
+    }
+    None
+}
+
+/// `{{blocks value}}`: writes rich text as Typst code, every text run a
+/// string literal.
+fn blocks_helper(
+    helper: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let value = helper.param(0).ok_or(RenderErrorReason::ParamNotFoundForIndex("blocks", 0))?;
+    let blocks: Vec<Block> = serde_json::from_value(value.value().clone())
+        .map_err(|e| RenderErrorReason::Other(format!("`blocks` needs rich text: {e}")))?;
+    out.write(&typst_markup::blocks(&blocks))?;
+    Ok(())
+}
+
+/// `{{inlines value}}`: writes inline rich text as Typst markup.
+fn inlines_helper(
+    helper: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let value = helper.param(0).ok_or(RenderErrorReason::ParamNotFoundForIndex("inlines", 0))?;
+    let content: Vec<Inline> = serde_json::from_value(value.value().clone())
+        .map_err(|e| RenderErrorReason::Other(format!("`inlines` needs inline rich text: {e}")))?;
+    out.write(&typst_markup::blocks(&[Block::Paragraph { content }]))?;
+    Ok(())
+}
+
+/// `{{num value}}`: writes a number as a Typst number, refusing anything else.
+fn number_helper(
+    helper: &Helper<'_>,
+    _: &Handlebars<'_>,
+    _: &Context,
+    _: &mut RenderContext<'_, '_>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let value = helper.param(0).ok_or(RenderErrorReason::ParamNotFoundForIndex("num", 0))?;
+    match value.value() {
+        serde_json::Value::Number(n) => out.write(&n.to_string())?,
+        other => return Err(RenderErrorReason::Other(format!("`num` needs a number, not {other}")).into()),
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spots_triple_braces() {
+        assert_eq!(find_unescaped_output("ok {{a}}\n x {{{b}}}"), Some((2, 4)));
+        assert_eq!(find_unescaped_output("{{&a}}"), Some((1, 1)));
+        assert_eq!(find_unescaped_output("{{a}} {{#if b}}{{/if}}"), None);
+    }
+}

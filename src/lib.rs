@@ -1,0 +1,349 @@
+//! Assembles the meeting reports of a report series from structured YAML
+//! into a print-ready PDF (Typst, compiled in-process) and an editable DOCX.
+//!
+//! The pipeline reads in stage order:
+//!
+//! 1. [`sources`]: the editor's YAML files, with positions;
+//! 2. [`model`]: the typed, validated report (no I/O);
+//! 3. [`check`]: required sections and placeholders, every problem at once;
+//! 4. [`layout`] and [`view`]: the layout's declarations and templates, and
+//!    the report with every word final;
+//! 5. [`render`]: Typst source, the PDF, the DOCX;
+//! 6. [`output`]: files written atomically.
+//!
+//! [`Project`] ties them together; the `report` binary is a thin shell over
+//! it, and the tests call it directly.
+
+pub mod check;
+pub mod cli;
+pub mod commands;
+pub mod diagnostics;
+pub mod layout;
+pub mod model;
+pub mod output;
+pub mod render;
+pub mod sources;
+pub mod view;
+
+use std::path::{Path, PathBuf};
+
+pub use crate::check::Strictness;
+use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::layout::Layout;
+use crate::model::{Report, ReportSources};
+use crate::render::pdf::Fonts;
+
+/// The folder of the sources, below the project root.
+pub const DATA_DIR: &str = "report-data";
+/// The folder of the layout, below the project root.
+pub const LAYOUTS_DIR: &str = "layouts";
+/// The folder of the fonts, below the project root.
+pub const FONTS_DIR: &str = "fonts";
+
+/// How a run ended, and the exit code it gives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Outcome {
+    /// Everything worked; there may be warnings.
+    Success,
+    /// The report has problems: invalid sources, a missing required
+    /// section, placeholders in a final build, a layout error.
+    Problems,
+    /// Bad usage or unreadable input: a missing folder, a file that cannot
+    /// be read or is not UTF-8.
+    Unreadable,
+    /// An output could not be written; previous outputs are untouched.
+    OutputFailed,
+}
+
+impl Outcome {
+    /// The process exit code documented in the README.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Outcome::Success => 0,
+            Outcome::Problems => 1,
+            Outcome::Unreadable => 2,
+            Outcome::OutputFailed => 3,
+        }
+    }
+}
+
+/// What a run did.
+#[derive(Debug)]
+pub struct RunSummary {
+    /// Every problem found.
+    pub diagnostics: Diagnostics,
+    /// How it ended.
+    pub outcome: Outcome,
+    /// The files written.
+    pub written: Vec<PathBuf>,
+}
+
+/// Which outputs to write.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    /// Draft or final.
+    pub strictness: Strictness,
+    /// Where outputs go.
+    pub out_dir: PathBuf,
+    /// Write the PDF.
+    pub pdf: bool,
+    /// Write the DOCX.
+    pub docx: bool,
+}
+
+/// A report project: `report-data/`, `layouts/` and `fonts/` below a root.
+pub struct Project {
+    root: PathBuf,
+}
+
+/// One report, prepared up to the view.
+pub struct PreparedReport {
+    /// The report's folder name, which names its outputs.
+    pub name: String,
+    /// The report's folder, relative to the project root.
+    pub dir: PathBuf,
+    /// The validated report.
+    pub report: Report,
+}
+
+impl Project {
+    /// A project rooted at `root`.
+    pub fn new(root: impl Into<PathBuf>) -> Self {
+        Self { root: root.into() }
+    }
+
+    /// The project root.
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The names of the report folders in `report-data/`, sorted.
+    pub fn report_names(&self) -> Result<Vec<String>, Diagnostic> {
+        let dir = self.root.join(DATA_DIR);
+        let entries = std::fs::read_dir(&dir).map_err(|_| {
+            Diagnostic::error(format!("there is no {DATA_DIR}/ folder here"))
+                .at(Location::file(DATA_DIR))
+                .with_hint("run the command from the project's root folder, or pass --root")
+        })?;
+        let mut names: Vec<String> = entries
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .filter_map(|e| e.file_name().to_str().map(str::to_string))
+            .filter(|n| !n.starts_with('.'))
+            .collect();
+        names.sort();
+        Ok(names)
+    }
+
+    /// Loads the layout.
+    pub fn layout(&self) -> Result<Layout, Vec<Diagnostic>> {
+        Layout::load(&self.root, Path::new(LAYOUTS_DIR))
+    }
+
+    /// Loads the fonts.
+    pub fn fonts(&self) -> Result<Fonts, Diagnostic> {
+        Fonts::load(&self.root.join(FONTS_DIR))
+    }
+
+    /// Reads, validates and checks one report.
+    ///
+    /// Returns the report when it could be built, with every problem in
+    /// `diagnostics`; `unreadable` is set when a file could not be read.
+    pub fn prepare(
+        &self,
+        layout: &Layout,
+        name: &str,
+        strictness: Strictness,
+        diagnostics: &mut Diagnostics,
+        unreadable: &mut bool,
+    ) -> Option<PreparedReport> {
+        let dir = Path::new(DATA_DIR).join(name);
+        if name.contains(['/', '\\']) || name == ".." || !self.root.join(&dir).is_dir() {
+            diagnostics.push(
+                Diagnostic::error(format!("there is no report `{name}`"))
+                    .at(Location::file(&dir))
+                    .with_hint(match self.report_names() {
+                        Ok(names) if !names.is_empty() => format!("the reports are: {}", names.join(", ")),
+                        _ => format!("a report is a folder in {DATA_DIR}/"),
+                    }),
+            );
+            *unreadable = true;
+            return None;
+        }
+        let mut problems = Vec::new();
+        let mut sources = ReportSources::default();
+        let series_path = Path::new(DATA_DIR).join(&layout.manifest.series_file);
+        match sources::read_source(&self.root, &series_path).and_then(sources::parse_yaml) {
+            Ok(doc) => sources.series = Some(doc),
+            Err(d) => {
+                *unreadable |= !self.root.join(&series_path).is_file();
+                problems.push(d.with_hint(format!(
+                    "every report needs the series file {}, shared by the series' reports",
+                    series_path.display()
+                )));
+            }
+        }
+        for section in &layout.manifest.sections {
+            let path = dir.join(&section.file);
+            if !self.root.join(&path).exists() {
+                continue;
+            }
+            match sources::read_source(&self.root, &path) {
+                Ok(file) => match sources::parse_yaml(file) {
+                    Ok(doc) => {
+                        sources.sections.insert(section.id, doc);
+                    }
+                    Err(d) => problems.push(d),
+                },
+                Err(d) => {
+                    *unreadable = true;
+                    problems.push(d);
+                }
+            }
+        }
+        let present = |file: &str| self.root.join(&dir).join(file).is_file();
+        problems.extend(check::required_sections(&layout.manifest, &dir, &present));
+        let files: Vec<String> = std::fs::read_dir(self.root.join(&dir))
+            .map(|entries| entries.flatten().filter_map(|e| e.file_name().to_str().map(str::to_string)).collect())
+            .unwrap_or_default();
+        problems.extend(check::stray_files(&layout.manifest, &dir, &files));
+        let report = model::build_report(&sources, &mut problems);
+        if let Some(report) = &report {
+            problems.extend(check::placeholders(report, strictness));
+        }
+        diagnostics.extend(problems);
+        report.map(|report| PreparedReport { name: name.to_string(), dir, report })
+    }
+
+    /// Runs the layout's templates for a prepared report.
+    pub fn typst_source(&self, layout: &Layout, prepared: &PreparedReport, strictness: Strictness) -> Result<render::TypstSource, Diagnostic> {
+        let view = view::build(&prepared.report, &layout.manifest, strictness == Strictness::Draft, &prepared.dir);
+        render::typst_source(layout, &view)
+    }
+
+    /// Checks the named reports (all when `names` is empty).
+    pub fn check(&self, names: &[String], strictness: Strictness) -> RunSummary {
+        self.run(names, strictness, None)
+    }
+
+    /// Builds the named reports (all when `names` is empty).
+    pub fn build(&self, names: &[String], options: &BuildOptions) -> RunSummary {
+        self.run(names, options.strictness, Some(options))
+    }
+
+    fn run(&self, names: &[String], strictness: Strictness, build: Option<&BuildOptions>) -> RunSummary {
+        let mut diagnostics = Diagnostics::new();
+        let mut written = Vec::new();
+        let mut unreadable = false;
+        let mut output_failed = false;
+        let finish = |diagnostics: Diagnostics, unreadable: bool, output_failed: bool, written: Vec<PathBuf>| {
+            let outcome = if unreadable {
+                Outcome::Unreadable
+            } else if diagnostics.has_errors() && !output_failed {
+                Outcome::Problems
+            } else if output_failed {
+                Outcome::OutputFailed
+            } else {
+                Outcome::Success
+            };
+            RunSummary { diagnostics, outcome, written }
+        };
+        let names = if names.is_empty() {
+            match self.report_names() {
+                Ok(names) if !names.is_empty() => names,
+                Ok(_) => {
+                    diagnostics.push(
+                        Diagnostic::error(format!("{DATA_DIR}/ holds no report folder"))
+                            .at(Location::file(DATA_DIR))
+                            .with_hint("each report is a folder of section files in report-data/"),
+                    );
+                    return finish(diagnostics, true, false, written);
+                }
+                Err(d) => {
+                    diagnostics.push(d);
+                    return finish(diagnostics, true, false, written);
+                }
+            }
+        } else {
+            names.to_vec()
+        };
+        let layout = match self.layout() {
+            Ok(layout) => layout,
+            Err(problems) => {
+                diagnostics.extend(problems);
+                return finish(diagnostics, false, false, written);
+            }
+        };
+        let mut fonts: Option<Fonts> = None;
+        for name in &names {
+            let before = diagnostics.count(diagnostics::Severity::Error);
+            let Some(prepared) = self.prepare(&layout, name, strictness, &mut diagnostics, &mut unreadable) else {
+                continue;
+            };
+            let Some(options) = build else { continue };
+            if diagnostics.count(diagnostics::Severity::Error) > before {
+                continue;
+            }
+            if fonts.is_none() {
+                match self.fonts() {
+                    Ok(loaded) => {
+                        for family in std::iter::once(&layout.manifest.fonts.body).chain(&layout.manifest.fonts.fallback) {
+                            if !loaded.has_family(family) {
+                                diagnostics.push(
+                                    Diagnostic::error(format!("the font family `{family}` is not in {FONTS_DIR}/"))
+                                        .at(Location::file(Path::new(LAYOUTS_DIR).join(layout::MANIFEST_FILE)))
+                                        .with_hint(format!("add its files to {FONTS_DIR}/ with their licence, or name one of: {}", loaded.families.join(", "))),
+                                );
+                            }
+                        }
+                        fonts = Some(loaded);
+                    }
+                    Err(d) => {
+                        diagnostics.push(d);
+                        unreadable = true;
+                        break;
+                    }
+                }
+                if diagnostics.has_errors() {
+                    break;
+                }
+            }
+            let Some(fonts) = fonts.as_ref() else { break };
+            match self.render(&layout, &prepared, fonts, options) {
+                Ok(outputs) => {
+                    for (path, bytes) in outputs {
+                        match output::write_atomically(&path, &bytes) {
+                            Ok(()) => written.push(path),
+                            Err(d) => {
+                                diagnostics.push(d);
+                                output_failed = true;
+                            }
+                        }
+                    }
+                }
+                Err(problems) => diagnostics.extend(problems),
+            }
+        }
+        finish(diagnostics, unreadable, output_failed, written)
+    }
+
+    /// Renders both documents in memory; nothing is written unless both
+    /// succeed.
+    fn render(&self, layout: &Layout, prepared: &PreparedReport, fonts: &Fonts, options: &BuildOptions) -> Result<Vec<(PathBuf, Vec<u8>)>, Vec<Diagnostic>> {
+        let view = view::build(&prepared.report, &layout.manifest, options.strictness == Strictness::Draft, &prepared.dir);
+        let source = render::typst_source(layout, &view).map_err(|d| vec![d])?;
+        let date = view.date.as_ref().map(|d| (d.year, d.month, d.day));
+        let origin = |line: usize| source.origin(line);
+        let compiled = render::pdf::compile(source.text.clone(), fonts, date, &origin)?;
+        let mut outputs = Vec::new();
+        if options.pdf {
+            outputs.push((options.out_dir.join(format!("{}.pdf", prepared.name)), compiled.bytes));
+        }
+        if options.docx {
+            let docx = render::docx::render(&view, &compiled.headings)
+                .map_err(|e| vec![Diagnostic::error(format!("the DOCX could not be assembled: {e}"))])?;
+            outputs.push((options.out_dir.join(format!("{}.docx", prepared.name)), docx));
+        }
+        Ok(outputs)
+    }
+}

@@ -1,0 +1,694 @@
+//! Stage 2: the typed, validated report. No I/O happens here.
+//!
+//! Each source file is decoded into its `*File` shape (serde, unknown keys
+//! refused), then checked and turned into the [`Report`] that later stages
+//! read. Every value keeps the location it came from, so that placeholders
+//! and semantic errors point at the editor's line.
+
+mod decode;
+pub(crate) use self::decode::decode as decode_value;
+pub mod facts;
+pub mod rich;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use self::decode::decode;
+pub use self::facts::{Date, Figure, TimeOfDay};
+use self::rich::{Placeholder, RichText, parse_markdown};
+use crate::diagnostics::{Diagnostic, Location};
+use crate::sources::YamlDocument;
+
+/// The sections a meeting report is made of. The layout says which are
+/// required, in what order they appear and what they are headed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum SectionId {
+    /// Meeting facts: title, place, date, attendance, livestream.
+    Meeting,
+    /// The overview paragraphs, with the generated partnership paragraph.
+    Overview,
+    /// The stakeholders represented, by registration.
+    Stakeholders,
+    /// One update per working group.
+    PanelUpdates,
+    /// Appendix A, the agenda.
+    Agenda,
+}
+
+impl SectionId {
+    /// Every section, in the order the model knows them.
+    pub const ALL: [SectionId; 5] = [
+        SectionId::Meeting,
+        SectionId::Overview,
+        SectionId::Stakeholders,
+        SectionId::PanelUpdates,
+        SectionId::Agenda,
+    ];
+
+    /// The name used in the layout and in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            SectionId::Meeting => "meeting",
+            SectionId::Overview => "overview",
+            SectionId::Stakeholders => "stakeholders",
+            SectionId::PanelUpdates => "panel-updates",
+            SectionId::Agenda => "agenda",
+        }
+    }
+}
+
+/// The parsed files of one report, as the sources stage hands them over.
+#[derive(Debug, Default)]
+pub struct ReportSources {
+    /// The series file shared by every report of the series.
+    pub series: Option<YamlDocument>,
+    /// The report's own section files that exist.
+    pub sections: BTreeMap<SectionId, YamlDocument>,
+}
+
+/// A value given in the sources, or a placeholder where it is missing.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum Fact<T> {
+    /// The value as given.
+    Given(T),
+    /// Still to be filled in.
+    Missing(Placeholder),
+}
+
+impl<T> Fact<T> {
+    /// The placeholder, if the value is missing.
+    pub fn placeholder(&self) -> Option<&Placeholder> {
+        match self {
+            Fact::Given(_) => None,
+            Fact::Missing(p) => Some(p),
+        }
+    }
+}
+
+/// A whole meeting report.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    /// What the series' reports share.
+    pub series: Series,
+    /// The meeting facts, when the file exists.
+    pub meeting: Option<Meeting>,
+    /// The overview, when the file exists.
+    pub overview: Option<Overview>,
+    /// The stakeholders represented, when the file exists.
+    pub stakeholders: Option<Stakeholders>,
+    /// The working groups' updates, when the file exists.
+    pub panel_updates: Option<PanelUpdates>,
+    /// The agenda, when the file exists.
+    pub agenda: Option<Agenda>,
+}
+
+/// What every report of the series shares.
+#[derive(Debug, Clone, Serialize)]
+pub struct Series {
+    /// "Canadian Multistakeholder Process".
+    pub process: String,
+    /// "Enhancing IoT Security".
+    pub theme: String,
+    /// The partner organisations, in the order the reports name them.
+    pub partners: Vec<Organisation>,
+    /// Organisations assisting the partners.
+    pub assisting: Vec<Organisation>,
+    /// Subject keywords for the document metadata.
+    pub keywords: Vec<String>,
+}
+
+/// An organisation named in running text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Organisation {
+    /// Its name, without article: "Internet Society".
+    pub name: String,
+    /// The article running text puts before it ("the"), if any.
+    #[serde(default)]
+    pub article: Option<String>,
+}
+
+impl Organisation {
+    /// The name as it reads in a sentence: "the Internet Society".
+    pub fn in_sentence(&self) -> String {
+        match &self.article {
+            Some(article) => format!("{article} {}", self.name),
+            None => self.name.clone(),
+        }
+    }
+}
+
+/// The facts of the meeting the report is about.
+#[derive(Debug, Clone, Serialize)]
+pub struct Meeting {
+    /// The meeting's number in the series.
+    pub number: u32,
+    /// "Sixth and Final", as the title and agenda name it.
+    pub ordinal: String,
+    /// Where the meeting took place.
+    pub location: Fact<String>,
+    /// When it took place.
+    pub date: Date,
+    /// People in the room.
+    pub in_person: Fact<Figure>,
+    /// People following remotely.
+    pub remote: Fact<Figure>,
+    /// Everyone.
+    pub total: Fact<Figure>,
+    /// The recording.
+    pub livestream: Fact<String>,
+}
+
+/// The overview section.
+#[derive(Debug, Clone, Serialize)]
+pub struct Overview {
+    /// What the process is; stands before the partnership paragraph.
+    pub introduction: RichText,
+    /// What this meeting did; stands after it.
+    pub paragraphs: RichText,
+}
+
+/// The stakeholders represented at the meeting.
+#[derive(Debug, Clone, Serialize)]
+pub struct Stakeholders {
+    /// The sentence introducing the list.
+    pub lead_in: String,
+    /// The organisations, or a placeholder while the list is empty.
+    pub organisations: Fact<Vec<String>>,
+}
+
+/// The panel updates, one per working group.
+#[derive(Debug, Clone, Serialize)]
+pub struct PanelUpdates {
+    /// The groups, in report order.
+    pub groups: Vec<WorkingGroup>,
+}
+
+/// One working group's update.
+#[derive(Debug, Clone, Serialize)]
+pub struct WorkingGroup {
+    /// "Consumer Education".
+    pub name: String,
+    /// The mandate given at the previous meeting.
+    pub previous_mandate: RichText,
+    /// The group's introduction.
+    pub introduction: RichText,
+    /// What was discussed.
+    pub discussion: RichText,
+}
+
+/// Appendix A, the agenda.
+#[derive(Debug, Clone, Serialize)]
+pub struct Agenda {
+    /// The rows, in time order.
+    pub rows: Vec<AgendaRow>,
+}
+
+/// One row of the agenda.
+#[derive(Debug, Clone, Serialize)]
+pub struct AgendaRow {
+    /// When it starts.
+    pub time: TimeOfDay,
+    /// What happens.
+    pub item: String,
+    /// Who speaks.
+    pub speakers: Vec<Speaker>,
+    /// Sub-items, notes and questions, as rich text.
+    pub details: RichText,
+}
+
+/// A speaker in the agenda.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Speaker {
+    /// "Andrew Sullivan".
+    pub name: String,
+    /// "President and CEO".
+    #[serde(default)]
+    pub title: Option<String>,
+    /// "Internet Society".
+    #[serde(default)]
+    pub organisation: Option<String>,
+}
+
+impl Speaker {
+    /// "Andrew Sullivan, President and CEO, Internet Society".
+    pub fn credit(&self) -> String {
+        [Some(&self.name), self.title.as_ref(), self.organisation.as_ref()]
+            .into_iter()
+            .flatten()
+            .map(String::as_str)
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
+impl Report {
+    /// Every placeholder in the report, in reading order.
+    pub fn placeholders(&self) -> Vec<&Placeholder> {
+        let mut found = Vec::new();
+        if let Some(m) = &self.meeting {
+            found.extend(m.location.placeholder());
+            found.extend(m.in_person.placeholder());
+            found.extend(m.remote.placeholder());
+            found.extend(m.total.placeholder());
+            found.extend(m.livestream.placeholder());
+        }
+        if let Some(o) = &self.overview {
+            found.extend(o.introduction.placeholders());
+            found.extend(o.paragraphs.placeholders());
+        }
+        if let Some(s) = &self.stakeholders {
+            found.extend(s.organisations.placeholder());
+        }
+        if let Some(p) = &self.panel_updates {
+            for group in &p.groups {
+                found.extend(group.previous_mandate.placeholders());
+                found.extend(group.introduction.placeholders());
+                found.extend(group.discussion.placeholders());
+            }
+        }
+        if let Some(a) = &self.agenda {
+            for row in &a.rows {
+                found.extend(row.details.placeholders());
+            }
+        }
+        found
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The shapes of the files, as the editor writes them.
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SeriesFile {
+    process: ProcessFile,
+    partners: Vec<serde_yaml::Value>,
+    #[serde(default)]
+    assisting: Vec<serde_yaml::Value>,
+    #[serde(default)]
+    keywords: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ProcessFile {
+    name: String,
+    theme: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MeetingFile {
+    number: u32,
+    ordinal: String,
+    #[serde(default)]
+    location: Option<String>,
+    date: String,
+    #[serde(default)]
+    attendance: AttendanceFile,
+    #[serde(default)]
+    livestream: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct AttendanceFile {
+    #[serde(default)]
+    in_person: Option<serde_yaml::Value>,
+    #[serde(default)]
+    remote: Option<serde_yaml::Value>,
+    #[serde(default)]
+    total: Option<serde_yaml::Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OverviewFile {
+    #[serde(default)]
+    introduction: Option<String>,
+    #[serde(default)]
+    paragraphs: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StakeholdersFile {
+    lead_in: String,
+    #[serde(default)]
+    organisations: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PanelUpdatesFile {
+    groups: Vec<serde_yaml::Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct WorkingGroupFile {
+    name: String,
+    #[serde(default)]
+    previous_mandate: Option<String>,
+    #[serde(default)]
+    introduction: Option<String>,
+    #[serde(default)]
+    discussion: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AgendaFile {
+    items: Vec<serde_yaml::Value>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AgendaRowFile {
+    time: String,
+    item: String,
+    #[serde(default)]
+    speakers: Vec<Speaker>,
+    #[serde(default)]
+    details: Option<String>,
+}
+
+// ---------------------------------------------------------------------------
+// From files to the model.
+
+/// Builds the report from its parsed files, reporting every problem found.
+///
+/// Returns `None` only when the series file, which every section depends
+/// on, is missing or unusable; a missing section is left as `None` for the
+/// check stage to judge against the layout.
+pub fn build_report(sources: &ReportSources, problems: &mut Vec<Diagnostic>) -> Option<Report> {
+    let series = sources.series.as_ref().and_then(|doc| build_series(doc, problems));
+    let section = |id: SectionId| sources.sections.get(&id);
+    let mut cx = Context { problems };
+    let meeting = section(SectionId::Meeting).and_then(|d| cx.meeting(d));
+    let overview = section(SectionId::Overview).and_then(|d| cx.overview(d));
+    let stakeholders = section(SectionId::Stakeholders).and_then(|d| cx.stakeholders(d));
+    let panel_updates = section(SectionId::PanelUpdates).and_then(|d| cx.panel_updates(d));
+    let agenda = section(SectionId::Agenda).and_then(|d| cx.agenda(d));
+    Some(Report { series: series?, meeting, overview, stakeholders, panel_updates, agenda })
+}
+
+fn build_series(doc: &YamlDocument, problems: &mut Vec<Diagnostic>) -> Option<Series> {
+    let file: SeriesFile = decode(doc, "", &doc.value, "the series file", problems)?;
+    let mut organisations = |values: &[serde_yaml::Value], key: &str| -> Vec<Organisation> {
+        values
+            .iter()
+            .enumerate()
+            .filter_map(|(i, v)| {
+                decode::<Organisation>(doc, &format!("{key}[{i}]"), v, "an organisation", problems)
+            })
+            .collect()
+    };
+    let partners = organisations(&file.partners, "partners");
+    let assisting = organisations(&file.assisting, "assisting");
+    if file.partners.is_empty() {
+        problems.push(
+            Diagnostic::error("the series names no partner organisations")
+                .at(doc.location("partners"))
+                .with_hint("list the partners under `partners:`, one `- name: ...` per organisation"),
+        );
+    }
+    Some(Series {
+        process: file.process.name.trim().to_string(),
+        theme: file.process.theme.trim().to_string(),
+        partners,
+        assisting,
+        keywords: file.keywords,
+    })
+}
+
+struct Context<'a> {
+    problems: &'a mut Vec<Diagnostic>,
+}
+
+impl Context<'_> {
+    /// Removes control characters, which would make `document.xml`
+    /// unreadable and are never meant, and says where they were.
+    fn clean(&mut self, text: &str, doc: &YamlDocument, path: &str) -> String {
+        let cleaned: String = text
+            .chars()
+            .filter_map(|c| match c {
+                '\n' => Some('\n'),
+                '\t' => Some(' '),
+                c if c.is_control() => None,
+                c => Some(c),
+            })
+            .collect();
+        if cleaned.chars().count() != text.chars().filter(|c| *c != '\t').count() + text.matches('\t').count() {
+            self.problems.push(
+                Diagnostic::warning(format!("`{path}` contains control characters; they were removed"))
+                    .at(doc.location(path))
+                    .with_hint("such characters come from pasting; retype the text around them if it looks wrong"),
+            );
+        }
+        cleaned
+    }
+
+    /// A one-line text value, cleaned and trimmed.
+    fn line(&mut self, text: &str, doc: &YamlDocument, path: &str) -> String {
+        self.clean(text, doc, path).split_whitespace().collect::<Vec<_>>().join(" ")
+    }
+
+    /// A prose field: Markdown when written, a placeholder when empty.
+    fn prose(&mut self, text: Option<&str>, doc: &YamlDocument, path: &str, what: &str) -> RichText {
+        let text = text.map(|t| self.clean(t, doc, path)).unwrap_or_default();
+        if text.trim().is_empty() {
+            return RichText::placeholder(format!("{what} is still to be written"), self.where_missing(doc, path));
+        }
+        let locate = |line: usize| doc.text_line_location(path, line);
+        let parsed = parse_markdown(&text, &format!("`{path}`"), &locate, self.problems);
+        if parsed.blocks.is_empty() {
+            return RichText::placeholder(format!("{what} is still to be written"), doc.location(path));
+        }
+        parsed
+    }
+
+    fn fact(&mut self, text: Option<&str>, doc: &YamlDocument, path: &str, what: &str) -> Fact<String> {
+        match text.map(|t| self.line(t, doc, path)) {
+            Some(t) if !t.is_empty() && !is_marker(&t) => Fact::Given(t),
+            _ => Fact::Missing(Placeholder {
+                note: format!("{what} is still to be given"),
+                location: self.where_missing(doc, path),
+            }),
+        }
+    }
+
+    /// Where the editor fills in a missing value: its key when written
+    /// empty, else the mapping it belongs in.
+    fn where_missing(&self, doc: &YamlDocument, path: &str) -> Location {
+        doc.key_location(path)
+    }
+
+    fn meeting(&mut self, doc: &YamlDocument) -> Option<Meeting> {
+        let file: MeetingFile = decode(doc, "", &doc.value, "the meeting facts", self.problems)?;
+        let date = match Date::parse(file.date.trim()) {
+            Ok(date) => Some(date),
+            Err(reason) => {
+                self.problems.push(
+                    Diagnostic::error(format!("`date` is not a date: {reason}"))
+                        .at(doc.location("date"))
+                        .with_hint("write the date as year-month-day, e.g. 2019-04-18"),
+                );
+                None
+            }
+        };
+        let in_person = self.figure(file.attendance.in_person.as_ref(), doc, "attendance.in_person", "In-person attendance");
+        let remote = self.figure(file.attendance.remote.as_ref(), doc, "attendance.remote", "Remote attendance");
+        let total = self.figure(file.attendance.total.as_ref(), doc, "attendance.total", "Total attendance");
+        if let (Fact::Given(a), Fact::Given(b), Fact::Given(t)) = (&in_person, &remote, &total)
+            && a.value + b.value != t.value
+        {
+            self.problems.push(
+                Diagnostic::error(format!(
+                    "total attendance {t} is not in-person {a} plus remote {b} ({})",
+                    a.value + b.value
+                ))
+                .at(doc.location("attendance.total"))
+                .with_hint("correct whichever figure is wrong; approximate figures keep their ~"),
+            );
+        }
+        let livestream = self.fact(file.livestream.as_deref(), doc, "livestream", "The livestream link");
+        if let Fact::Given(url) = &livestream
+            && let Err(reason) = facts::check_url(url)
+        {
+            self.problems.push(
+                Diagnostic::error(format!("`livestream` is not a web address: {reason}"))
+                    .at(doc.location("livestream"))
+                    .with_hint("write the full address, starting with https://"),
+            );
+        }
+        let ordinal = self.line(&file.ordinal, doc, "ordinal");
+        if ordinal.is_empty() {
+            self.problems.push(
+                Diagnostic::error("`ordinal` is empty")
+                    .at(doc.location("ordinal"))
+                    .with_hint("write how the title names the meeting, e.g. ordinal: Sixth and Final"),
+            );
+        }
+        let location = self.fact(file.location.as_deref(), doc, "location", "The meeting's location");
+        Some(Meeting {
+            number: file.number,
+            ordinal,
+            location,
+            date: date?,
+            in_person,
+            remote,
+            total,
+            livestream,
+        })
+    }
+
+    fn figure(&mut self, value: Option<&serde_yaml::Value>, doc: &YamlDocument, path: &str, what: &str) -> Fact<Figure> {
+        let text = match value {
+            None | Some(serde_yaml::Value::Null) => None,
+            Some(serde_yaml::Value::Number(n)) => Some(n.to_string()),
+            Some(serde_yaml::Value::String(s)) => Some(s.clone()),
+            Some(_) => {
+                self.problems.push(
+                    Diagnostic::error(format!("`{path}` must be a number such as 40 or ~40"))
+                        .at(doc.location(path)),
+                );
+                return Fact::Missing(Placeholder { note: format!("{what} is still to be given"), location: doc.location(path) });
+            }
+        };
+        match text.as_deref().map(str::trim) {
+            None | Some("") => Fact::Missing(Placeholder {
+                note: format!("{what} is still to be given"),
+                location: self.where_missing(doc, path),
+            }),
+            Some(text) => match Figure::parse(text) {
+                Ok(figure) => Fact::Given(figure),
+                Err(reason) => {
+                    self.problems.push(
+                        Diagnostic::error(format!("`{path}` is not a head count: {reason}"))
+                            .at(doc.location(path))
+                            .with_hint("write a whole number, with ~ in front when approximate: ~40"),
+                    );
+                    Fact::Missing(Placeholder { note: format!("{what} is still to be given"), location: doc.location(path) })
+                }
+            },
+        }
+    }
+
+    fn overview(&mut self, doc: &YamlDocument) -> Option<Overview> {
+        let file: OverviewFile = decode(doc, "", &doc.value, "the overview", self.problems)?;
+        Some(Overview {
+            introduction: self.prose(file.introduction.as_deref(), doc, "introduction", "The overview's introduction"),
+            paragraphs: self.prose(file.paragraphs.as_deref(), doc, "paragraphs", "The overview of this meeting"),
+        })
+    }
+
+    fn stakeholders(&mut self, doc: &YamlDocument) -> Option<Stakeholders> {
+        let file: StakeholdersFile = decode(doc, "", &doc.value, "the stakeholders section", self.problems)?;
+        let lead_in = self.line(&file.lead_in, doc, "lead_in");
+        let names: Vec<String> = file
+            .organisations
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+            .map(|(i, name)| self.line(name, doc, &format!("organisations[{i}]")))
+            .filter(|name| !name.is_empty())
+            .collect();
+        let organisations = if names.is_empty() {
+            Fact::Missing(Placeholder {
+                note: "The list of stakeholders represented (by registration) is still to be given".into(),
+                location: if doc.has("organisations") { doc.location("organisations") } else { doc.location("") },
+            })
+        } else {
+            Fact::Given(names)
+        };
+        Some(Stakeholders { lead_in, organisations })
+    }
+
+    fn panel_updates(&mut self, doc: &YamlDocument) -> Option<PanelUpdates> {
+        let file: PanelUpdatesFile = decode(doc, "", &doc.value, "the panel updates", self.problems)?;
+        let mut groups = Vec::new();
+        for (i, value) in file.groups.iter().enumerate() {
+            let path = format!("groups[{i}]");
+            let Some(group) = decode::<WorkingGroupFile>(doc, &path, value, "a working group", self.problems) else {
+                continue;
+            };
+            let name = self.line(&group.name, doc, &format!("{path}.name"));
+            groups.push(WorkingGroup {
+                previous_mandate: self.prose(
+                    group.previous_mandate.as_deref(),
+                    doc,
+                    &format!("{path}.previous_mandate"),
+                    &format!("The previous mandate of {name}"),
+                ),
+                introduction: self.prose(
+                    group.introduction.as_deref(),
+                    doc,
+                    &format!("{path}.introduction"),
+                    &format!("The introduction of {name}"),
+                ),
+                discussion: self.prose(
+                    group.discussion.as_deref(),
+                    doc,
+                    &format!("{path}.discussion"),
+                    &format!("The discussion of {name}"),
+                ),
+                name,
+            });
+        }
+        Some(PanelUpdates { groups })
+    }
+
+    fn agenda(&mut self, doc: &YamlDocument) -> Option<Agenda> {
+        let file: AgendaFile = decode(doc, "", &doc.value, "the agenda", self.problems)?;
+        let mut rows = Vec::new();
+        for (i, value) in file.items.iter().enumerate() {
+            let path = format!("items[{i}]");
+            let Some(row) = decode::<AgendaRowFile>(doc, &path, value, "an agenda item", self.problems) else {
+                continue;
+            };
+            let time = match TimeOfDay::parse(row.time.trim()) {
+                Ok(time) => time,
+                Err(reason) => {
+                    self.problems.push(
+                        Diagnostic::error(format!("`{path}.time` is not a time of day: {reason}"))
+                            .at(doc.location(&format!("{path}.time")))
+                            .with_hint("write the time as 9:40 am or 13:00"),
+                    );
+                    continue;
+                }
+            };
+            let details = match row.details.as_deref() {
+                Some(text) if !text.trim().is_empty() => {
+                    self.prose(Some(text), doc, &format!("{path}.details"), "The item's details")
+                }
+                _ => RichText::default(),
+            };
+            let speakers = row
+                .speakers
+                .iter()
+                .enumerate()
+                .map(|(j, s)| {
+                    let at = format!("{path}.speakers[{j}]");
+                    Speaker {
+                        name: self.line(&s.name, doc, &format!("{at}.name")),
+                        title: s.title.as_ref().map(|t| self.line(t, doc, &format!("{at}.title"))),
+                        organisation: s.organisation.as_ref().map(|o| self.line(o, doc, &format!("{at}.organisation"))),
+                    }
+                })
+                .collect();
+            rows.push(AgendaRow { time, item: self.line(&row.item, doc, &format!("{path}.item")), speakers, details });
+        }
+        Some(Agenda { rows })
+    }
+}
+
+/// Whether a whole value is only an editor's marker, like `TBD`.
+fn is_marker(text: &str) -> bool {
+    matches!(rich::split_markers(text).as_slice(), [rich::Piece::Note(_)])
+}

@@ -1,0 +1,633 @@
+//! Rich text: the one intermediate form of prose that feeds both backends.
+//!
+//! Prose fields are CommonMark, parsed by `pulldown-cmark`. What a report
+//! cannot hold (raw HTML, headings inside a field, images) is an error that
+//! names the field and line. Editor's notes in brackets and TODO/TBD markers
+//! become [`Placeholder`]s where they stand, so both documents flag them in
+//! place.
+
+use std::collections::HashMap;
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostics::{Diagnostic, Location};
+
+/// A block of rich text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Block {
+    /// A paragraph of inline content.
+    Paragraph {
+        /// What the paragraph holds.
+        content: Vec<Inline>,
+    },
+    /// A bulleted list (`start` is `None`) or a numbered one.
+    List {
+        /// The first number of a numbered list.
+        start: Option<u64>,
+        /// The items, each a sequence of blocks (nested lists included).
+        items: Vec<Vec<Block>>,
+    },
+    /// A block quotation.
+    Quote {
+        /// The quoted blocks.
+        content: Vec<Block>,
+    },
+    /// Content that is still to be written.
+    Placeholder(Placeholder),
+}
+
+/// A piece of inline rich text.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Inline {
+    /// Plain text, shown exactly as written.
+    Text {
+        /// The characters.
+        text: String,
+    },
+    /// Emphasis, set in italics.
+    Emphasis {
+        /// What is emphasised.
+        content: Vec<Inline>,
+    },
+    /// Strong emphasis, set in bold.
+    Strong {
+        /// What is emphasised.
+        content: Vec<Inline>,
+    },
+    /// Inline code, set in a monospaced face.
+    Code {
+        /// The characters.
+        text: String,
+    },
+    /// A hyperlink.
+    Link {
+        /// Where it leads.
+        url: String,
+        /// The link text.
+        content: Vec<Inline>,
+    },
+    /// A forced line break inside a paragraph.
+    LineBreak,
+    /// A footnote, anchored where it is referenced.
+    Footnote {
+        /// The footnote's text.
+        content: Vec<Block>,
+    },
+    /// An editor's note or marker still to be resolved.
+    Placeholder(Placeholder),
+}
+
+/// Something still missing from a report, and where the editor fills it in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Placeholder {
+    /// What is missing, as the flag in the documents says it.
+    pub note: String,
+    /// Where the editor writes it.
+    pub location: Location,
+}
+
+/// Rich text made of blocks.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct RichText {
+    /// The blocks, in reading order.
+    pub blocks: Vec<Block>,
+}
+
+impl RichText {
+    /// A single placeholder block.
+    pub fn placeholder(note: impl Into<String>, location: Location) -> Self {
+        let flag = Inline::Placeholder(Placeholder { note: note.into(), location });
+        Self { blocks: vec![Block::Paragraph { content: vec![flag] }] }
+    }
+
+    /// Every placeholder inside, in reading order.
+    pub fn placeholders(&self) -> Vec<&Placeholder> {
+        let mut found = Vec::new();
+        collect_block_placeholders(&self.blocks, &mut found);
+        found
+    }
+
+    /// The text without markup, for plain contexts such as a table of contents.
+    pub fn plain_text(&self) -> String {
+        let mut out = String::new();
+        for block in &self.blocks {
+            block_plain_text(block, &mut out);
+        }
+        out.trim().to_string()
+    }
+}
+
+fn block_plain_text(block: &Block, out: &mut String) {
+    match block {
+        Block::Paragraph { content } => {
+            inlines_plain_text(content, out);
+            out.push('\n');
+        }
+        Block::List { items, .. } => {
+            for item in items {
+                for block in item {
+                    block_plain_text(block, out);
+                }
+            }
+        }
+        Block::Quote { content } => content.iter().for_each(|b| block_plain_text(b, out)),
+        Block::Placeholder(p) => out.push_str(&p.note),
+    }
+}
+
+/// Appends the plain text of inline content.
+pub fn inlines_plain_text(inlines: &[Inline], out: &mut String) {
+    for inline in inlines {
+        match inline {
+            Inline::Text { text } | Inline::Code { text } => out.push_str(text),
+            Inline::Emphasis { content } | Inline::Strong { content } | Inline::Link { content, .. } => {
+                inlines_plain_text(content, out);
+            }
+            Inline::LineBreak => out.push(' '),
+            Inline::Footnote { .. } => {}
+            Inline::Placeholder(p) => out.push_str(&p.note),
+        }
+    }
+}
+
+fn collect_block_placeholders<'a>(blocks: &'a [Block], found: &mut Vec<&'a Placeholder>) {
+    for block in blocks {
+        match block {
+            Block::Paragraph { content } => collect_inline_placeholders(content, found),
+            Block::List { items, .. } => {
+                items.iter().for_each(|item| collect_block_placeholders(item, found));
+            }
+            Block::Quote { content } => collect_block_placeholders(content, found),
+            Block::Placeholder(p) => found.push(p),
+        }
+    }
+}
+
+fn collect_inline_placeholders<'a>(inlines: &'a [Inline], found: &mut Vec<&'a Placeholder>) {
+    for inline in inlines {
+        match inline {
+            Inline::Emphasis { content } | Inline::Strong { content } | Inline::Link { content, .. } => {
+                collect_inline_placeholders(content, found);
+            }
+            Inline::Footnote { content } => collect_block_placeholders(content, found),
+            Inline::Placeholder(p) => found.push(p),
+            Inline::Text { .. } | Inline::Code { .. } | Inline::LineBreak => {}
+        }
+    }
+}
+
+/// Where a field's text sits in its file, so problems inside it can be
+/// pointed at by line.
+pub trait TextLocator {
+    /// The location of line `line` (0-based) of the field's text.
+    fn line_location(&self, line: usize) -> Location;
+}
+
+impl<F: Fn(usize) -> Location> TextLocator for F {
+    fn line_location(&self, line: usize) -> Location {
+        self(line)
+    }
+}
+
+/// Parses a CommonMark field into rich text.
+///
+/// `field` names the field in messages ("the introduction of Labeling").
+pub fn parse_markdown(
+    source: &str,
+    field: &str,
+    locator: &dyn TextLocator,
+    problems: &mut Vec<Diagnostic>,
+) -> RichText {
+    let mut options = Options::empty();
+    options.insert(Options::ENABLE_FOOTNOTES);
+    options.insert(Options::ENABLE_STRIKETHROUGH);
+    let line_of = |offset: usize| source[..offset.min(source.len())].matches('\n').count();
+    let mut builder = Builder {
+        stack: vec![Frame::Blocks(Vec::new())],
+        footnotes: HashMap::new(),
+        footnote_refs: Vec::new(),
+        skip_depth: 0,
+    };
+    for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
+        let location = || locator.line_location(line_of(range.start));
+        builder.handle(event, field, &location, problems);
+    }
+    let mut blocks = match builder.stack.pop() {
+        Some(Frame::Blocks(blocks)) => blocks,
+        _ => Vec::new(),
+    };
+    let footnotes = std::mem::take(&mut builder.footnotes);
+    resolve_footnotes(&mut blocks, &footnotes, field, &builder.footnote_refs, problems);
+    // Markers are found only now, because the parser splits text at
+    // brackets; each is placed at the first line of the field holding it.
+    let mut cursor = 0;
+    let mut locate = |note: &str| {
+        let offset = source[cursor..].find(note).map_or(cursor, |found| cursor + found);
+        cursor = offset;
+        locator.line_location(line_of(offset))
+    };
+    for block in &mut blocks {
+        mark_block(block, &mut locate);
+    }
+    RichText { blocks }
+}
+
+/// A partly built container while events stream in.
+enum Frame {
+    Blocks(Vec<Block>),
+    Paragraph(Vec<Inline>),
+    List { start: Option<u64>, items: Vec<Vec<Block>> },
+    Item(Vec<Block>, Vec<Inline>),
+    Quote(Vec<Block>),
+    Inline(InlineKind, Vec<Inline>),
+    FootnoteDefinition(String, Vec<Block>),
+}
+
+enum InlineKind {
+    Emphasis,
+    Strong,
+    Link(String),
+}
+
+struct Builder {
+    stack: Vec<Frame>,
+    footnotes: HashMap<String, Vec<Block>>,
+    footnote_refs: Vec<(String, Location)>,
+    /// Depth inside an element the report refuses, whose content is skipped.
+    skip_depth: usize,
+}
+
+/// Marks a footnote reference until its definition is known.
+const FOOTNOTE_REF_PREFIX: &str = "\u{0}footnote:";
+
+impl Builder {
+    fn handle(
+        &mut self,
+        event: Event<'_>,
+        field: &str,
+        location: &dyn Fn() -> Location,
+        problems: &mut Vec<Diagnostic>,
+    ) {
+        if self.skip_depth > 0 {
+            match event {
+                Event::Start(_) => self.skip_depth += 1,
+                Event::End(_) => self.skip_depth -= 1,
+                _ => {}
+            }
+            return;
+        }
+        match event {
+            Event::Start(tag) => self.start(tag, field, location, problems),
+            Event::End(tag) => self.end(tag),
+            Event::Text(text) => self.push_text(&text),
+            Event::Code(text) => self.push_inline(Inline::Code { text: text.into_string() }),
+            Event::SoftBreak => self.push_text(" "),
+            Event::HardBreak => self.push_inline(Inline::LineBreak),
+            Event::FootnoteReference(label) => {
+                self.footnote_refs.push((label.to_string(), location()));
+                self.push_inline(Inline::Text { text: format!("{FOOTNOTE_REF_PREFIX}{label}") });
+            }
+            Event::Html(_) | Event::InlineHtml(_) => problems.push(
+                Diagnostic::error(format!("{field} contains HTML, which a report cannot hold"))
+                    .at(location())
+                    .with_hint("write *italic*, **bold** or a list in Markdown instead of HTML tags; a literal < is fine when not followed by a letter"),
+            ),
+            Event::Rule => problems.push(
+                Diagnostic::error(format!("{field} contains a horizontal rule"))
+                    .at(location())
+                    .with_hint("remove the line of --- or ***; the layout separates sections itself"),
+            ),
+            Event::InlineMath(text) | Event::DisplayMath(text) => self.push_text(&text),
+            Event::TaskListMarker(_) => {}
+        }
+    }
+
+    fn start(
+        &mut self,
+        tag: Tag<'_>,
+        field: &str,
+        location: &dyn Fn() -> Location,
+        problems: &mut Vec<Diagnostic>,
+    ) {
+        let frame = match tag {
+            Tag::Paragraph => Frame::Paragraph(Vec::new()),
+            Tag::List(start) => Frame::List { start, items: Vec::new() },
+            Tag::Item => Frame::Item(Vec::new(), Vec::new()),
+            Tag::BlockQuote(_) => Frame::Quote(Vec::new()),
+            Tag::Emphasis => Frame::Inline(InlineKind::Emphasis, Vec::new()),
+            Tag::Strong => Frame::Inline(InlineKind::Strong, Vec::new()),
+            Tag::Strikethrough => Frame::Inline(InlineKind::Emphasis, Vec::new()),
+            Tag::Link { dest_url, .. } => Frame::Inline(InlineKind::Link(dest_url.into_string()), Vec::new()),
+            Tag::FootnoteDefinition(label) => Frame::FootnoteDefinition(label.into_string(), Vec::new()),
+            Tag::Heading { .. } => {
+                problems.push(
+                    Diagnostic::error(format!("{field} contains a heading"))
+                        .at(location())
+                        .with_hint("headings come from the layout; remove the leading # or write the line as **bold** text"),
+                );
+                self.skip_depth = 1;
+                return;
+            }
+            Tag::Image { .. } => {
+                problems.push(
+                    Diagnostic::error(format!("{field} contains an image in its text"))
+                        .at(location())
+                        .with_hint("images cannot stand inside prose; describe the figure in words or link to it with [text](url)"),
+                );
+                self.skip_depth = 1;
+                return;
+            }
+            Tag::CodeBlock(_) => Frame::Paragraph(Vec::new()),
+            Tag::HtmlBlock => {
+                self.skip_depth = 1;
+                return;
+            }
+            _ => Frame::Paragraph(Vec::new()),
+        };
+        self.stack.push(frame);
+    }
+
+    fn end(&mut self, _tag: TagEnd) {
+        let Some(frame) = self.stack.pop() else { return };
+        match frame {
+            Frame::Paragraph(content) => {
+                if !content.is_empty() {
+                    self.push_block(Block::Paragraph { content });
+                }
+            }
+            Frame::List { start, items } => self.push_block(Block::List { start, items }),
+            Frame::Item(mut blocks, loose) => {
+                // Tight list items hold bare text with no paragraph around it.
+                if !loose.is_empty() {
+                    blocks.insert(0, Block::Paragraph { content: loose });
+                }
+                if let Some(Frame::List { items, .. }) = self.stack.last_mut() {
+                    items.push(blocks);
+                }
+            }
+            Frame::Quote(content) => self.push_block(Block::Quote { content }),
+            Frame::Inline(kind, content) => self.push_inline(match kind {
+                InlineKind::Emphasis => Inline::Emphasis { content },
+                InlineKind::Strong => Inline::Strong { content },
+                InlineKind::Link(url) => Inline::Link { url, content },
+            }),
+            Frame::FootnoteDefinition(label, blocks) => {
+                self.footnotes.insert(label, blocks);
+            }
+            Frame::Blocks(blocks) => self.stack.push(Frame::Blocks(blocks)),
+        }
+    }
+
+    fn push_block(&mut self, block: Block) {
+        match self.stack.last_mut() {
+            Some(Frame::Blocks(blocks) | Frame::Quote(blocks) | Frame::FootnoteDefinition(_, blocks)) => {
+                blocks.push(block);
+            }
+            Some(Frame::Item(blocks, loose)) => {
+                if !loose.is_empty() {
+                    blocks.push(Block::Paragraph { content: std::mem::take(loose) });
+                }
+                blocks.push(block);
+            }
+            _ => {}
+        }
+    }
+
+    fn push_inline(&mut self, inline: Inline) {
+        match self.stack.last_mut() {
+            Some(Frame::Paragraph(content) | Frame::Inline(_, content) | Frame::Item(_, content)) => {
+                // Adjacent text events (as around a soft break) merge into one run.
+                if let (Inline::Text { text: new }, Some(Inline::Text { text: last })) =
+                    (&inline, content.last_mut())
+                    && !new.starts_with(FOOTNOTE_REF_PREFIX)
+                    && !last.starts_with(FOOTNOTE_REF_PREFIX)
+                {
+                    last.push_str(new);
+                    return;
+                }
+                content.push(inline);
+            }
+            _ => {}
+        }
+    }
+
+    fn push_text(&mut self, text: &str) {
+        self.push_inline(Inline::Text { text: text.to_string() });
+    }
+}
+
+fn mark_block(block: &mut Block, locate: &mut dyn FnMut(&str) -> Location) {
+    match block {
+        Block::Paragraph { content } => mark_inlines(content, locate),
+        Block::List { items, .. } => {
+            for item in items {
+                item.iter_mut().for_each(|b| mark_block(b, locate));
+            }
+        }
+        Block::Quote { content } => content.iter_mut().for_each(|b| mark_block(b, locate)),
+        Block::Placeholder(_) => {}
+    }
+}
+
+/// Splits text runs at editor's markers, turning each into a placeholder.
+fn mark_inlines(inlines: &mut Vec<Inline>, locate: &mut dyn FnMut(&str) -> Location) {
+    let mut out = Vec::with_capacity(inlines.len());
+    for inline in inlines.drain(..) {
+        match inline {
+            Inline::Text { text } => {
+                for piece in split_markers(&text) {
+                    out.push(match piece {
+                        Piece::Text(t) => Inline::Text { text: t.to_string() },
+                        Piece::Note(note) => Inline::Placeholder(Placeholder { note: note.to_string(), location: locate(note) }),
+                    });
+                }
+            }
+            Inline::Emphasis { mut content } => {
+                mark_inlines(&mut content, locate);
+                out.push(Inline::Emphasis { content });
+            }
+            Inline::Strong { mut content } => {
+                mark_inlines(&mut content, locate);
+                out.push(Inline::Strong { content });
+            }
+            Inline::Link { url, mut content } => {
+                mark_inlines(&mut content, locate);
+                out.push(Inline::Link { url, content });
+            }
+            Inline::Footnote { mut content } => {
+                content.iter_mut().for_each(|b| mark_block(b, locate));
+                out.push(Inline::Footnote { content });
+            }
+            other => out.push(other),
+        }
+    }
+    *inlines = out;
+}
+
+/// Replaces footnote reference markers by the footnotes' content.
+fn resolve_footnotes(
+    blocks: &mut [Block],
+    footnotes: &HashMap<String, Vec<Block>>,
+    field: &str,
+    references: &[(String, Location)],
+    problems: &mut Vec<Diagnostic>,
+) {
+    for (label, location) in references {
+        if !footnotes.contains_key(label) {
+            problems.push(
+                Diagnostic::error(format!("{field} refers to footnote [^{label}], which is not defined"))
+                    .at(location.clone())
+                    .with_hint(format!("add a line \"[^{label}]: the footnote's text\" below the paragraph")),
+            );
+        }
+    }
+    for block in blocks {
+        resolve_block(block, footnotes);
+    }
+}
+
+fn resolve_block(block: &mut Block, footnotes: &HashMap<String, Vec<Block>>) {
+    match block {
+        Block::Paragraph { content } => resolve_inlines(content, footnotes),
+        Block::List { items, .. } => {
+            for item in items {
+                item.iter_mut().for_each(|b| resolve_block(b, footnotes));
+            }
+        }
+        Block::Quote { content } => content.iter_mut().for_each(|b| resolve_block(b, footnotes)),
+        Block::Placeholder(_) => {}
+    }
+}
+
+fn resolve_inlines(inlines: &mut Vec<Inline>, footnotes: &HashMap<String, Vec<Block>>) {
+    inlines.retain_mut(|inline| match inline {
+        Inline::Text { text } => match text.strip_prefix(FOOTNOTE_REF_PREFIX) {
+            Some(label) => match footnotes.get(label) {
+                Some(content) => {
+                    *inline = Inline::Footnote { content: content.clone() };
+                    true
+                }
+                None => false,
+            },
+            None => true,
+        },
+        Inline::Emphasis { content } | Inline::Strong { content } | Inline::Link { content, .. } => {
+            resolve_inlines(content, footnotes);
+            true
+        }
+        _ => true,
+    });
+}
+
+/// A piece of text: plain, or an editor's marker.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Piece<'a> {
+    /// Text to show as written.
+    Text(&'a str),
+    /// An editor's note or TODO marker, as written.
+    Note(&'a str),
+}
+
+/// Words that mark unfinished text wherever they stand.
+const MARKER_WORDS: [&str; 4] = ["TODO", "TBD", "TBC", "FIXME"];
+
+/// Splits text into plain runs and editor's markers: `[bracketed notes]`
+/// and the words TODO, TBD, TBC and FIXME.
+pub fn split_markers(text: &str) -> Vec<Piece<'_>> {
+    let mut pieces = Vec::new();
+    let mut plain_start = 0;
+    let mut index = 0;
+    let bytes = text.as_bytes();
+    while index < text.len() {
+        let rest = &text[index..];
+        let marker_len = if bytes[index] == b'[' {
+            rest.find(']').filter(|end| *end > 1).map(|end| end + 1)
+        } else if is_word_start(text, index) {
+            MARKER_WORDS
+                .iter()
+                .find(|word| rest.starts_with(**word) && is_word_end(text, index + word.len()))
+                .map(|word| word.len())
+        } else {
+            None
+        };
+        match marker_len {
+            Some(len) => {
+                if plain_start < index {
+                    pieces.push(Piece::Text(&text[plain_start..index]));
+                }
+                pieces.push(Piece::Note(&text[index..index + len]));
+                index += len;
+                plain_start = index;
+            }
+            None => index += rest.chars().next().map_or(1, char::len_utf8),
+        }
+    }
+    if plain_start < text.len() {
+        pieces.push(Piece::Text(&text[plain_start..]));
+    }
+    pieces
+}
+
+fn is_word_start(text: &str, index: usize) -> bool {
+    text[..index].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
+}
+
+fn is_word_end(text: &str, index: usize) -> bool {
+    text[index..].chars().next().is_none_or(|c| !c.is_alphanumeric())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(source: &str) -> (RichText, Vec<Diagnostic>) {
+        let mut problems = Vec::new();
+        let locator = |line: usize| Location::at("f.yaml", line + 1, 1);
+        let text = parse_markdown(source, "the field", &locator, &mut problems);
+        (text, problems)
+    }
+
+    #[test]
+    fn finds_markers() {
+        assert_eq!(
+            split_markers("See [link to report] and TODO later; TODOS stay"),
+            vec![
+                Piece::Text("See "),
+                Piece::Note("[link to report]"),
+                Piece::Text(" and "),
+                Piece::Note("TODO"),
+                Piece::Text(" later; TODOS stay"),
+            ]
+        );
+        assert_eq!(split_markers("a [] b"), vec![Piece::Text("a [] b")]);
+    }
+
+    #[test]
+    fn nested_lists_keep_their_levels() {
+        let (text, problems) = parse("Intro:\n\n- one\n  - one.a\n- two\n");
+        assert!(problems.is_empty());
+        let Block::List { items, start: None } = &text.blocks[1] else { panic!("{text:?}") };
+        assert_eq!(items.len(), 2);
+        assert!(matches!(items[0][1], Block::List { .. }));
+    }
+
+    #[test]
+    fn refuses_html_and_headings_with_their_line() {
+        let (_, problems) = parse("text\n\n# Heading\n\n<b>x</b>\n");
+        assert_eq!(problems.len(), 2);
+        assert_eq!(problems[0].location.as_ref().unwrap().line, 3);
+        assert!(problems[1].message.contains("HTML"));
+    }
+
+    #[test]
+    fn footnotes_are_resolved_in_place() {
+        let (text, problems) = parse("Claim.[^1]\n\n[^1]: Source.\n");
+        assert!(problems.is_empty(), "{problems:?}");
+        let Block::Paragraph { content } = &text.blocks[0] else { panic!() };
+        assert!(matches!(content[1], Inline::Footnote { .. }));
+    }
+}

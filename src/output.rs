@@ -1,0 +1,44 @@
+//! Stage 6: writing outputs atomically.
+//!
+//! An output is written to a temporary file beside its target, flushed to
+//! disk, then renamed over the target. A build that fails or is killed at
+//! any moment leaves either the previous file or the new one, never a
+//! truncated one.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Diagnostic, Location};
+
+/// Writes `bytes` to `target` atomically, creating the folder if needed.
+pub fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
+    let failure = |what: &str, error: std::io::Error| {
+        Diagnostic::error(format!("cannot {what} {}: {error}", target.display()))
+            .at(Location::file(target))
+            .with_hint("check that the output folder exists and is writable (report build --out DIR)")
+    };
+    let folder = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(folder).map_err(|e| failure("create the folder of", e))?;
+    let temporary = temporary_path(target);
+    let result = (|| {
+        let mut file = std::fs::File::create(&temporary)?;
+        file.write_all(bytes)?;
+        file.sync_all()?;
+        std::fs::rename(&temporary, target)
+    })();
+    if let Err(error) = result {
+        let _ = std::fs::remove_file(&temporary);
+        return Err(failure("write", error));
+    }
+    // Make the rename itself durable where the platform allows.
+    if let Ok(dir) = std::fs::File::open(folder) {
+        let _ = dir.sync_all();
+    }
+    Ok(())
+}
+
+/// A hidden name beside the target, unique to this process.
+fn temporary_path(target: &Path) -> PathBuf {
+    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    target.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+}

@@ -1,0 +1,75 @@
+//! Stage 5: rendering the view into documents.
+//!
+//! [`typst_source`] runs the layout's Handlebars templates to make the
+//! report's Typst source; [`pdf`] compiles it in-process; [`docx`] writes
+//! the Word document from the same view.
+
+pub mod docx;
+pub mod pdf;
+pub mod typst_markup;
+
+use crate::diagnostics::{Diagnostic, Location};
+use crate::layout::{Layout, MAIN_TEMPLATE, ORIGIN_DELIMITER};
+use crate::view::ReportView;
+
+/// The generated Typst source, and where each of its lines came from.
+pub struct TypstSource {
+    /// The source text.
+    pub text: String,
+    /// For each line of `text` (0-based), the template line that wrote it.
+    pub origins: Vec<Location>,
+}
+
+impl TypstSource {
+    /// The template location behind a 1-based line of the generated source.
+    pub fn origin(&self, line: usize) -> Location {
+        self.origins.get(line.saturating_sub(1)).cloned().unwrap_or_else(|| Location::file("layouts/typst"))
+    }
+}
+
+/// Runs the templates over the view.
+pub fn typst_source(layout: &Layout, view: &ReportView) -> Result<TypstSource, Diagnostic> {
+    let raw = layout.registry.render(MAIN_TEMPLATE, view).map_err(|error| {
+        let template = error.template_name.clone().unwrap_or_else(|| MAIN_TEMPLATE.to_string());
+        let file = layout
+            .template_files
+            .iter()
+            .find(|(name, _)| *name == template)
+            .map_or_else(|| layout.dir.join("typst"), |(_, path)| path.clone());
+        let location = match (error.line_no, error.column_no) {
+            (Some(line), Some(column)) => Location::at(file, line, column),
+            _ => Location::file(file),
+        };
+        Diagnostic::error(format!("the layout's template failed: {}", error.reason()))
+            .at(location)
+            .with_hint("a template can only use the fields of the report view; see ARCHITECTURE.md")
+    })?;
+    Ok(trace_origins(&raw, layout))
+}
+
+/// Strips origin marks, noting for every generated line the template line
+/// that wrote it (or, for lines a helper wrote, the line that called it).
+fn trace_origins(raw: &str, layout: &Layout) -> TypstSource {
+    let mut text = String::with_capacity(raw.len());
+    let mut origins = Vec::new();
+    let mut current = Location::file(layout.dir.join("typst"));
+    for line in raw.split('\n') {
+        let mut pieces = line.split(ORIGIN_DELIMITER);
+        let mut kept = String::from(pieces.next().unwrap_or_default());
+        while let (Some(mark), Some(after)) = (pieces.next(), pieces.next()) {
+            if let Some((name, number)) = mark.rsplit_once(':') {
+                let file = layout
+                    .template_files
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map_or_else(|| layout.dir.join("typst"), |(_, p)| p.clone());
+                current = Location::at(file, number.parse().unwrap_or(1), 1);
+            }
+            kept.push_str(after);
+        }
+        origins.push(current.clone());
+        text.push_str(&kept);
+        text.push('\n');
+    }
+    TypstSource { text, origins }
+}

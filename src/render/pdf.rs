@@ -1,0 +1,240 @@
+//! The PDF backend: a Typst World of our own, compiled in-process.
+//!
+//! The world serves exactly one file, the generated `/report.typ`, and the
+//! fonts of `fonts/`. Every other file access is denied, there are no
+//! packages and no network, and the date comes from the report's data, so
+//! the same sources give the same PDF on every machine.
+
+use std::path::{Path, PathBuf};
+
+use typst::diag::{FileError, FileResult, Severity as TypstSeverity, SourceDiagnostic};
+use typst::foundations::{Bytes, Datetime, Smart};
+use typst::introspection::Introspector as _;
+use typst_layout::PagedDocument;
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook, FontInfo};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World, WorldExt};
+use typst_kit::fonts::{FontPath, FontStore};
+use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
+
+use crate::diagnostics::{Diagnostic, Location, Severity};
+
+/// The fonts of the project's `fonts/` folder, loaded lazily.
+pub struct Fonts {
+    store: FontStore,
+    /// Family names found, lower-case, for checking the layout's choices.
+    pub families: Vec<String>,
+}
+
+impl Fonts {
+    /// Scans `dir` (recursively) for TrueType and OpenType fonts.
+    ///
+    /// Only the font tables' metadata is read now; glyph data is read when
+    /// Typst first needs a font.
+    pub fn load(dir: &Path) -> Result<Fonts, Diagnostic> {
+        let mut store = FontStore::new();
+        let mut families = Vec::new();
+        let mut files = Vec::new();
+        collect_font_files(dir, &mut files);
+        files.sort();
+        for path in files {
+            let Ok(data) = std::fs::read(&path) else { continue };
+            for (index, info) in FontInfo::iter(&data).enumerate() {
+                families.push(info.family.to_lowercase());
+                let index = u32::try_from(index).unwrap_or(0);
+                store.push((FontPath { path: path.clone(), index }, info));
+            }
+        }
+        if families.is_empty() {
+            return Err(Diagnostic::error("no fonts were found in the fonts folder")
+                .at(Location::file(dir))
+                .with_hint("the project ships its fonts in fonts/; restore the folder from version control"));
+        }
+        families.sort();
+        families.dedup();
+        Ok(Fonts { store, families })
+    }
+
+    /// Whether a family is available.
+    pub fn has_family(&self, family: &str) -> bool {
+        self.families.iter().any(|f| f == &family.to_lowercase())
+    }
+
+    /// The font at an index of the book.
+    pub fn font(&self, index: usize) -> Option<Font> {
+        self.store.font(index)
+    }
+
+    /// The font book.
+    pub fn book(&self) -> &LazyHash<FontBook> {
+        self.store.book()
+    }
+}
+
+fn collect_font_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            collect_font_files(&path, out);
+        } else if path
+            .extension()
+            .and_then(|e| e.to_str())
+            .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "ttf" | "otf" | "ttc" | "otc"))
+        {
+            out.push(path);
+        }
+    }
+}
+
+/// The Typst world of one report: its generated source and the fonts.
+pub struct ReportWorld<'a> {
+    library: LazyHash<Library>,
+    fonts: &'a Fonts,
+    main: Source,
+    today: Option<Datetime>,
+}
+
+/// The virtual path of the generated source.
+pub const MAIN_PATH: &str = "/report.typ";
+
+impl<'a> ReportWorld<'a> {
+    /// A world whose main file is `source` and whose "today" is `date`.
+    pub fn new(source: String, fonts: &'a Fonts, date: Option<(u16, u8, u8)>) -> Self {
+        let vpath = VirtualPath::new(MAIN_PATH).expect("the main path is a valid virtual path");
+        let id = FileId::new(RootedPath::new(VirtualRoot::Project, vpath));
+        Self {
+            library: LazyHash::new(Library::default()),
+            fonts,
+            main: Source::new(id, source),
+            today: date.and_then(|(y, m, d)| Datetime::from_ymd(i32::from(y), m, d)),
+        }
+    }
+}
+
+impl World for ReportWorld<'_> {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        self.fonts.book()
+    }
+
+    fn main(&self) -> FileId {
+        self.main.id()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.main.id() {
+            Ok(self.main.clone())
+        } else {
+            Err(FileError::AccessDenied)
+        }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.main.id() {
+            Ok(Bytes::from_string(self.main.clone()))
+        } else {
+            Err(FileError::AccessDenied)
+        }
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.fonts.font(index)
+    }
+
+    fn today(&self, _offset: Option<typst::foundations::Duration>) -> Option<Datetime> {
+        self.today
+    }
+}
+
+/// A heading of the compiled document and the page it starts on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeadingPage {
+    /// The heading's text.
+    pub text: String,
+    /// 1 for a section, 2 for a sub-section.
+    pub level: usize,
+    /// The page number, from 1.
+    pub page: usize,
+}
+
+/// The compiled PDF and what the DOCX needs to know of its pagination.
+pub struct CompiledPdf {
+    /// The PDF file's bytes.
+    pub bytes: Vec<u8>,
+    /// The headings, in order, with their pages.
+    pub headings: Vec<HeadingPage>,
+    /// The number of pages.
+    pub page_count: usize,
+    /// Typst's warnings, as diagnostics.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Compiles the generated Typst source to a PDF/A-2b, PDF/UA-1 file.
+pub fn compile(
+    source: String,
+    fonts: &Fonts,
+    date: Option<(u16, u8, u8)>,
+    origin: &dyn Fn(usize) -> Location,
+) -> Result<CompiledPdf, Vec<Diagnostic>> {
+    let world = ReportWorld::new(source, fonts, date);
+    let warned = typst::compile::<PagedDocument>(&world);
+    let warnings: Vec<Diagnostic> = warned.warnings.iter().map(|d| convert(&world, d, origin)).collect();
+    let document = warned
+        .output
+        .map_err(|errors| errors.iter().map(|d| convert(&world, d, origin)).collect::<Vec<_>>())?;
+    let standards = PdfStandards::new(&[PdfStandard::A_2b, PdfStandard::Ua_1])
+        .map_err(|e| vec![Diagnostic::error(format!("PDF standards: {}", e.message()))])?;
+    let options = PdfOptions {
+        ident: Smart::Custom("report".into()),
+        creator: Smart::Custom(Some(format!("report {}", env!("CARGO_PKG_VERSION")))),
+        timestamp: world.today.map(Timestamp::new_utc),
+        standards,
+        tagged: true,
+        ..PdfOptions::default()
+    };
+    let bytes = typst_pdf::pdf(&document, &options)
+        .map_err(|errors| errors.iter().map(|d| convert(&world, d, origin)).collect::<Vec<_>>())?;
+    let headings = heading_pages(&document);
+    Ok(CompiledPdf { bytes, headings, page_count: document.pages().len(), warnings })
+}
+
+fn heading_pages(document: &PagedDocument) -> Vec<HeadingPage> {
+    use typst::foundations::{NativeElement as _, Selector};
+    use typst::model::HeadingElem;
+    let introspector = document.introspector();
+    introspector
+        .query(&Selector::Elem(HeadingElem::ELEM, None))
+        .iter()
+        .filter_map(|content| {
+            let heading = content.to_packed::<HeadingElem>()?;
+            let location = content.location()?;
+            let page = introspector.page(location)?.get();
+            let level = heading.resolve_level(typst::foundations::StyleChain::default()).get();
+            Some(HeadingPage { text: heading.body.plain_text().to_string(), level, page })
+        })
+        .filter(|h| h.text != "Contents")
+        .collect()
+}
+
+/// Turns a Typst diagnostic into ours, placed where `origin` says the
+/// generated line came from.
+fn convert(world: &ReportWorld<'_>, diagnostic: &SourceDiagnostic, origin: &dyn Fn(usize) -> Location) -> Diagnostic {
+    let severity = match diagnostic.severity {
+        TypstSeverity::Error => Severity::Error,
+        TypstSeverity::Warning => Severity::Warning,
+    };
+    let mut ours = Diagnostic { severity, message: diagnostic.message.to_string(), location: None, hint: None };
+    if let Some(range) = world.range(diagnostic.span) {
+        let line = world.main.text()[..range.start.min(world.main.text().len())].matches('\n').count() + 1;
+        ours.location = Some(origin(line));
+    }
+    if let Some(hint) = diagnostic.hints.first() {
+        ours.hint = Some(hint.v.to_string());
+    }
+    ours
+}

@@ -1,0 +1,137 @@
+//! Typst code for data: string literals and rich text.
+//!
+//! Everything here emits Typst *code* whose only data-carrying parts are
+//! string literals, so no character of the sources is ever parsed as Typst
+//! markup or code: `#` `*` `_` `$` `=` `[` `]` `<` `@` and backslashes
+//! arrive in the PDF exactly as written.
+
+use std::fmt::Write as _;
+
+use crate::model::rich::{Block, Inline};
+
+/// A Typst string literal holding `text` exactly.
+pub fn string_literal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '"' => out.push_str("\\\""),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Rich text blocks as Typst markup, separated by paragraph breaks.
+pub fn blocks(blocks: &[Block]) -> String {
+    let mut out = String::new();
+    write_blocks(blocks, &mut out);
+    out
+}
+
+fn write_blocks(blocks: &[Block], out: &mut String) {
+    for (i, block) in blocks.iter().enumerate() {
+        if i > 0 {
+            out.push_str("\n\n");
+        }
+        write_block(block, out);
+    }
+}
+
+fn write_block(block: &Block, out: &mut String) {
+    match block {
+        Block::Paragraph { content } => write_inlines(content, out),
+        Block::List { start, items } => {
+            match start {
+                Some(n) => {
+                    let _ = write!(out, "#enum(start: {n}");
+                }
+                None => out.push_str("#list("),
+            }
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 || start.is_some() {
+                    out.push_str(", ");
+                }
+                out.push('[');
+                write_blocks(item, out);
+                out.push(']');
+            }
+            out.push(')');
+        }
+        Block::Quote { content } => {
+            out.push_str("#quote(block: true)[");
+            write_blocks(content, out);
+            out.push(']');
+        }
+        Block::Placeholder(p) => {
+            let _ = write!(out, "#flag-block({})", string_literal(&p.note));
+        }
+    }
+}
+
+fn write_inlines(inlines: &[Inline], out: &mut String) {
+    for inline in inlines {
+        match inline {
+            Inline::Text { text } => {
+                out.push('#');
+                out.push_str(&string_literal(text));
+            }
+            Inline::Emphasis { content } => wrap("#emph[", content, out),
+            Inline::Strong { content } => wrap("#strong[", content, out),
+            Inline::Code { text } => {
+                let _ = write!(out, "#raw({})", string_literal(text));
+            }
+            Inline::Link { url, content } => {
+                let _ = write!(out, "#link({})[", string_literal(url));
+                write_inlines(content, out);
+                out.push(']');
+            }
+            Inline::LineBreak => out.push_str("#linebreak()"),
+            Inline::Footnote { content } => {
+                out.push_str("#footnote[");
+                write_blocks(content, out);
+                out.push(']');
+            }
+            Inline::Placeholder(p) => {
+                let _ = write!(out, "#flag({})", string_literal(&p.note));
+            }
+        }
+    }
+}
+
+fn wrap(open: &str, content: &[Inline], out: &mut String) {
+    out.push_str(open);
+    write_inlines(content, out);
+    out.push(']');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn literals_escape_only_what_strings_need() {
+        assert_eq!(string_literal("a\"b\\c\n#*_$"), r#""a\"b\\c\n#*_$""#);
+        assert_eq!(string_literal("\u{7}"), r#""\u{7}""#);
+    }
+
+    #[test]
+    fn nested_lists_become_calls() {
+        let text = |t: &str| Block::Paragraph { content: vec![Inline::Text { text: t.into() }] };
+        let list = Block::List {
+            start: None,
+            items: vec![vec![text("a"), Block::List { start: Some(3), items: vec![vec![text("b")]] }]],
+        };
+        assert_eq!(blocks(&[list]), r##"#list([#"a"
+
+#enum(start: 3, [#"b"])])"##);
+    }
+}

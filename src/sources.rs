@@ -1,0 +1,337 @@
+//! Stage 1: reading the editor's YAML files, with the position of every node.
+//!
+//! `serde_yaml` decides what a file means; a second, event-level pass with
+//! `yaml-rust2` records where each key and value starts, because serde gives
+//! positions only for the first error it meets. Later stages look positions
+//! up by the same dotted path that `serde_path_to_error` prints
+//! (`groups[0].introduction`), so one scheme serves errors and placeholders.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+use crate::diagnostics::{Diagnostic, Location};
+
+/// The largest source file accepted; a report section is a few kilobytes, so
+/// anything near this is a mistake, and refusing it keeps memory bounded.
+pub const MAX_SOURCE_BYTES: u64 = 4 * 1024 * 1024;
+
+/// A YAML file as read from disk, cleaned of a byte-order mark and CRLF.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// The path shown in diagnostics, relative to the project root.
+    pub display_path: PathBuf,
+    /// The text, with `\r\n` turned into `\n`.
+    pub text: String,
+}
+
+/// A parsed YAML document with the position of every node.
+#[derive(Debug, Clone)]
+pub struct YamlDocument {
+    /// The file it came from.
+    pub file: SourceFile,
+    /// What the file says.
+    pub value: serde_yaml::Value,
+    positions: HashMap<String, NodePosition>,
+}
+
+/// Where a node starts, and how its text was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NodePosition {
+    /// 1-based line.
+    pub line: usize,
+    /// 1-based column.
+    pub column: usize,
+    /// Whether the value is a `|` or `>` block, whose text starts a line
+    /// below the marker.
+    pub block_scalar: bool,
+}
+
+impl YamlDocument {
+    /// The location of the value at `path` (`""` is the whole document), or
+    /// of its nearest parent that has one.
+    pub fn location(&self, path: &str) -> Location {
+        let mut probe = path.to_string();
+        loop {
+            if let Some(position) = self.positions.get(&probe) {
+                return Location::at(&self.file.display_path, position.line, position.column);
+            }
+            match parent_path(&probe) {
+                Some(parent) => probe = parent,
+                None => return Location::at(&self.file.display_path, 1, 1),
+            }
+        }
+    }
+
+    /// Whether the document has a node at `path`.
+    pub fn has(&self, path: &str) -> bool {
+        self.positions.contains_key(path)
+    }
+
+    /// The location of the key that introduces `path`, such as `name:`,
+    /// falling back to the value's location.
+    pub fn key_location(&self, path: &str) -> Location {
+        match self.positions.get(&format!("{path}{KEY_MARK}")) {
+            Some(p) => Location::at(&self.file.display_path, p.line, p.column),
+            None => self.location(path),
+        }
+    }
+
+    /// The location of line `line_in_text` (0-based) of the text at `path`.
+    pub fn text_line_location(&self, path: &str, line_in_text: usize) -> Location {
+        match self.positions.get(path) {
+            Some(p) if p.block_scalar => Location::at(
+                &self.file.display_path,
+                p.line + 1 + line_in_text,
+                block_indent(&self.file.text, p.line + 1 + line_in_text),
+            ),
+            Some(p) => Location::at(&self.file.display_path, p.line + line_in_text, p.column),
+            None => self.location(path),
+        }
+    }
+}
+
+/// The column where the text of a block scalar's line starts.
+fn block_indent(text: &str, line: usize) -> usize {
+    text.lines()
+        .nth(line.saturating_sub(1))
+        .map_or(1, |l| l.chars().take_while(|c| *c == ' ').count() + 1)
+}
+
+/// What marks a key's own position in the index, apart from its value's.
+const KEY_MARK: &str = "#key";
+
+/// The parent of a dotted path: `a.b[2]` → `a.b` → `a` → `""`.
+fn parent_path(path: &str) -> Option<String> {
+    if path.is_empty() {
+        return None;
+    }
+    let cut = path.rfind(['.', '[']).unwrap_or(0);
+    Some(path[..cut].to_string())
+}
+
+/// Reads a source file, refusing what cannot be a report section.
+pub fn read_source(root: &Path, relative: &Path) -> Result<SourceFile, Diagnostic> {
+    let full = root.join(relative);
+    let location = Location::file(relative);
+    let metadata = std::fs::metadata(&full).map_err(|e| {
+        Diagnostic::error(format!("cannot read {}: {}", relative.display(), io_reason(&e)))
+            .at(location.clone())
+    })?;
+    if metadata.is_dir() {
+        return Err(Diagnostic::error(format!("{} is a folder, not a YAML file", relative.display()))
+            .at(location));
+    }
+    if metadata.len() > MAX_SOURCE_BYTES {
+        return Err(Diagnostic::error(format!(
+            "{} is {:.1} MB, larger than the {} MB a report source may be",
+            relative.display(),
+            metadata.len() as f64 / 1_048_576.0,
+            MAX_SOURCE_BYTES / 1_048_576
+        ))
+        .at(location)
+        .with_hint("a section is a few kilobytes of text; check that the right file was saved here"));
+    }
+    let bytes = std::fs::read(&full).map_err(|e| {
+        Diagnostic::error(format!("cannot read {}: {}", relative.display(), io_reason(&e)))
+            .at(location.clone())
+    })?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    let text = match std::str::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            let valid = &bytes[..error.valid_up_to()];
+            let valid = std::str::from_utf8(valid).unwrap_or_default();
+            let line = valid.matches('\n').count() + 1;
+            let column = valid.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
+            return Err(Diagnostic::error(format!(
+                "{} is not UTF-8 text",
+                relative.display()
+            ))
+            .at(Location::at(relative, line, column))
+            .with_hint("save the file as UTF-8 (in most editors: \"Save with encoding\" → UTF-8)"));
+        }
+    };
+    let text = text.replace("\r\n", "\n");
+    if text.trim().is_empty() {
+        return Err(Diagnostic::error(format!("{} is empty", relative.display()))
+            .at(Location::at(relative, 1, 1))
+            .with_hint("write the section's keys into it, or delete the file if the section is not wanted"));
+    }
+    Ok(SourceFile { display_path: relative.to_path_buf(), text })
+}
+
+fn io_reason(error: &std::io::Error) -> String {
+    match error.kind() {
+        std::io::ErrorKind::NotFound => "no such file".into(),
+        std::io::ErrorKind::PermissionDenied => "permission denied".into(),
+        _ => error.to_string(),
+    }
+}
+
+/// Parses a source file as YAML, recording positions.
+pub fn parse_yaml(file: SourceFile) -> Result<YamlDocument, Diagnostic> {
+    let value: serde_yaml::Value = serde_yaml::from_str(&file.text).map_err(|error| {
+        let location = error
+            .location()
+            .map(|l| Location::at(&file.display_path, l.line(), l.column()))
+            .unwrap_or_else(|| Location::file(&file.display_path));
+        let hint = yaml_hint(&file.text, &error, &location);
+        let message = yaml_message(&error);
+        let mut diagnostic = Diagnostic::error(message).at(location);
+        if let Some(hint) = hint {
+            diagnostic = diagnostic.with_hint(hint);
+        }
+        diagnostic
+    })?;
+    let mut recorder = PositionRecorder::default();
+    let mut parser = Parser::new_from_str(&file.text);
+    // serde_yaml accepted the text, so this pass cannot disagree on structure;
+    // if it fails anyway, positions fall back to the start of the file.
+    let _ = parser.load(&mut recorder, false);
+    Ok(YamlDocument { file, value, positions: recorder.positions })
+}
+
+/// Rewords serde_yaml's messages into an editor's terms, without the
+/// position suffix that the diagnostic shows on its own.
+fn yaml_message(error: &serde_yaml::Error) -> String {
+    let raw = error.to_string();
+    let raw = match raw.find(" at line ") {
+        Some(cut) => raw[..cut].to_string(),
+        None => raw,
+    };
+    if raw.contains("repetition limit exceeded") || raw.contains("recursion limit exceeded") {
+        return "the YAML aliases expand too far (an alias bomb?)".into();
+    }
+    if let Some(rest) = raw.strip_prefix("duplicate entry with key ") {
+        return format!("the key {rest} is written twice in the same place");
+    }
+    format!("this is not valid YAML: {raw}")
+}
+
+fn yaml_hint(text: &str, error: &serde_yaml::Error, location: &Location) -> Option<String> {
+    let raw = error.to_string();
+    if raw.contains("repetition limit") || raw.contains("recursion limit") {
+        return Some("write the text out instead of repeating anchors (&name / *name)".into());
+    }
+    if raw.contains("duplicate entry") {
+        return Some("keep one of the two entries and delete the other".into());
+    }
+    let line = text.lines().nth(location.line.saturating_sub(1)).unwrap_or_default();
+    if line.contains('\t') || raw.contains("tab") {
+        return Some("YAML indents with spaces only: replace the tab characters with spaces".into());
+    }
+    if raw.contains("mapping values are not allowed") {
+        return Some("a value containing \": \" must be quoted, e.g. title: \"Note: text\"".into());
+    }
+    Some("check the indentation and quoting near this line; text with : # [ ] { } at its start belongs in quotes".into())
+}
+
+/// Builds the path → position index from parser events.
+#[derive(Default)]
+struct PositionRecorder {
+    positions: HashMap<String, NodePosition>,
+    stack: Vec<Frame>,
+}
+
+enum Frame {
+    Mapping { path: String, pending_key: Option<String> },
+    Sequence { path: String, next_index: usize },
+}
+
+impl PositionRecorder {
+    /// Works out the path of the node starting now, recording a key instead
+    /// when the node is in a mapping's key position.
+    fn next_path(&mut self, scalar_key: Option<&str>, mark: Marker) -> Option<String> {
+        let position = NodePosition { line: mark.line(), column: mark.col() + 1, block_scalar: false };
+        match self.stack.last_mut() {
+            None => Some(String::new()),
+            Some(Frame::Sequence { path, next_index }) => {
+                let child = format!("{path}[{next_index}]");
+                *next_index += 1;
+                Some(child)
+            }
+            Some(Frame::Mapping { path, pending_key }) => match pending_key.take() {
+                Some(key) => Some(join_key(path, &key)),
+                None => {
+                    // A key. Complex keys are not used in report sources, so
+                    // a non-scalar key is simply given an unusable name.
+                    let key = scalar_key.unwrap_or("?").to_string();
+                    let key_path = format!("{}{KEY_MARK}", join_key(path, &key));
+                    self.positions.insert(key_path, position);
+                    *pending_key = Some(key);
+                    None
+                }
+            },
+        }
+    }
+}
+
+fn join_key(parent: &str, key: &str) -> String {
+    if parent.is_empty() { key.to_string() } else { format!("{parent}.{key}") }
+}
+
+impl MarkedEventReceiver for PositionRecorder {
+    fn on_event(&mut self, event: Event, mark: Marker) {
+        let position = NodePosition { line: mark.line(), column: mark.col() + 1, block_scalar: false };
+        match event {
+            Event::Scalar(text, style, _, _) => {
+                if let Some(path) = self.next_path(Some(&text), mark) {
+                    let block_scalar = matches!(
+                        style,
+                        yaml_rust2::scanner::TScalarStyle::Literal
+                            | yaml_rust2::scanner::TScalarStyle::Folded
+                    );
+                    self.positions.insert(path, NodePosition { block_scalar, ..position });
+                }
+            }
+            Event::Alias(_) => {
+                if let Some(path) = self.next_path(None, mark) {
+                    self.positions.insert(path, position);
+                }
+            }
+            Event::MappingStart(..) => {
+                let path = self.next_path(None, mark).unwrap_or_default();
+                self.positions.insert(path.clone(), position);
+                self.stack.push(Frame::Mapping { path, pending_key: None });
+            }
+            Event::SequenceStart(..) => {
+                let path = self.next_path(None, mark).unwrap_or_default();
+                self.positions.insert(path.clone(), position);
+                self.stack.push(Frame::Sequence { path, next_index: 0 });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> YamlDocument {
+        parse_yaml(SourceFile { display_path: "t.yaml".into(), text: text.into() }).unwrap()
+    }
+
+    #[test]
+    fn records_nested_positions() {
+        let doc = parse("a: 1\nlist:\n  - x: one\n    y: |\n      two\n      three\n");
+        assert_eq!(doc.location("a").to_string(), "t.yaml:1:4");
+        assert_eq!(doc.key_location("list").to_string(), "t.yaml:2:1");
+        assert_eq!(doc.location("list[0].x").to_string(), "t.yaml:3:8");
+        assert_eq!(doc.text_line_location("list[0].y", 1).to_string(), "t.yaml:6:7");
+        assert_eq!(doc.location("list[0].missing").to_string(), "t.yaml:3:5");
+    }
+
+    #[test]
+    fn parent_paths_walk_up() {
+        assert_eq!(parent_path("a.b[2]").as_deref(), Some("a.b"));
+        assert_eq!(parent_path("a").as_deref(), Some(""));
+        assert_eq!(parent_path(""), None);
+    }
+}
