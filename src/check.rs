@@ -20,7 +20,11 @@ pub enum Strictness {
 }
 
 /// Checks that every required section of the layout has its file.
-pub fn required_sections(manifest: &Manifest, report_dir: &Path, present: &dyn Fn(&str) -> bool) -> Vec<Diagnostic> {
+pub fn required_sections(
+    manifest: &Manifest,
+    report_dir: &Path,
+    present: &dyn Fn(&str) -> bool,
+) -> Vec<Diagnostic> {
     manifest
         .sections
         .iter()
@@ -69,11 +73,14 @@ pub fn stray_files(manifest: &Manifest, report_dir: &Path, files: &[String]) -> 
         .iter()
         .filter(|f| (f.ends_with(".yaml") || f.ends_with(".yml")) && !known.contains(&f.as_str()))
         .map(|f| {
-            let diagnostic = Diagnostic::warning(format!("{f} is not a section of the report and is ignored"))
-                .at(Location::file(report_dir.join(f)));
+            let diagnostic =
+                Diagnostic::warning(format!("{f} is not a section of the report and is ignored"))
+                    .at(Location::file(report_dir.join(f)));
             match crate::diagnostics::closest(f, known.iter().copied()) {
                 Some(name) => diagnostic.with_hint(format!("did you mean {name}?")),
-                None => diagnostic.with_hint(format!("the sections' files are: {}", known.join(", "))),
+                None => {
+                    diagnostic.with_hint(format!("the sections' files are: {}", known.join(", ")))
+                }
             }
         })
         .collect()

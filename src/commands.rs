@@ -26,19 +26,32 @@ pub fn main() -> ExitCode {
 /// Runs a parsed command line, printing diagnostics to stderr.
 pub fn run(cli: &Cli) -> Outcome {
     let project = Project::new(&cli.root);
-    let strictness = |final_build: bool| if final_build { Strictness::Final } else { Strictness::Draft };
+    let strictness = |final_build: bool| {
+        if final_build {
+            Strictness::Final
+        } else {
+            Strictness::Draft
+        }
+    };
     match &cli.command {
         Command::Build(args) => {
             let options = BuildOptions {
                 strictness: strictness(args.final_build),
-                out_dir: cli.root.join(&args.out),
+                out_dir: if cli.root == std::path::Path::new(".") {
+                    args.out.clone()
+                } else {
+                    cli.root.join(&args.out)
+                },
                 pdf: !args.docx_only,
                 docx: !args.pdf_only,
             };
             let summary = project.build(&args.selection.reports, &options);
             print_summary(&project, &summary);
             for path in &summary.written {
-                eprintln!("wrote {}", path.strip_prefix(&cli.root).unwrap_or(path).display());
+                eprintln!(
+                    "wrote {}",
+                    path.strip_prefix(&cli.root).unwrap_or(path).display()
+                );
             }
             summary.outcome
         }
@@ -55,7 +68,10 @@ pub fn run(cli: &Cli) -> Outcome {
             let mut stdout = std::io::stdout().lock();
             let mut others = Diagnostics::new();
             for diagnostic in summary.diagnostics.iter() {
-                match (diagnostic.message.strip_prefix("placeholder: "), &diagnostic.location) {
+                match (
+                    diagnostic.message.strip_prefix("placeholder: "),
+                    &diagnostic.location,
+                ) {
                     (Some(note), Some(location)) => {
                         let _ = writeln!(stdout, "{location}: {note}");
                     }
@@ -80,7 +96,13 @@ pub fn run(cli: &Cli) -> Outcome {
             let mut diagnostics = Diagnostics::new();
             let mut unreadable = false;
             let strictness = strictness(args.final_build);
-            let prepared = project.prepare(&layout, &args.report, strictness, &mut diagnostics, &mut unreadable);
+            let prepared = project.prepare(
+                &layout,
+                &args.report,
+                strictness,
+                &mut diagnostics,
+                &mut unreadable,
+            );
             let source = prepared.map(|p| project.typst_source(&layout, &p, strictness));
             match source {
                 Some(Ok(source)) => {
@@ -94,7 +116,11 @@ pub fn run(cli: &Cli) -> Outcome {
                 }
                 None => {
                     eprint!("{}", diagnostics.render(project.root()));
-                    if unreadable { Outcome::Unreadable } else { Outcome::Problems }
+                    if unreadable {
+                        Outcome::Unreadable
+                    } else {
+                        Outcome::Problems
+                    }
                 }
             }
         }

@@ -27,7 +27,9 @@ impl fmt::Display for Severity {
 }
 
 /// A position in a file, 1-based like editors show it.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 pub struct Location {
     /// The file, relative to the project root where possible.
     pub file: PathBuf,
@@ -40,12 +42,20 @@ pub struct Location {
 impl Location {
     /// A location naming a whole file, for problems such as "file missing".
     pub fn file(path: impl Into<PathBuf>) -> Self {
-        Self { file: path.into(), line: 0, column: 0 }
+        Self {
+            file: path.into(),
+            line: 0,
+            column: 0,
+        }
     }
 
     /// A location at a line and column of a file.
     pub fn at(path: impl Into<PathBuf>, line: usize, column: usize) -> Self {
-        Self { file: path.into(), line, column }
+        Self {
+            file: path.into(),
+            line,
+            column,
+        }
     }
 }
 
@@ -78,12 +88,22 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// An error with a message and no location yet.
     pub fn error(message: impl Into<String>) -> Self {
-        Self { severity: Severity::Error, message: message.into(), location: None, hint: None }
+        Self {
+            severity: Severity::Error,
+            message: message.into(),
+            location: None,
+            hint: None,
+        }
     }
 
     /// A warning with a message and no location yet.
     pub fn warning(message: impl Into<String>) -> Self {
-        Self { severity: Severity::Warning, message: message.into(), location: None, hint: None }
+        Self {
+            severity: Severity::Warning,
+            message: message.into(),
+            location: None,
+            hint: None,
+        }
     }
 
     /// Attaches the place the problem is at.
@@ -143,8 +163,10 @@ fn source_line(root: &Path, location: &Location) -> Option<String> {
     let text = std::fs::read(&path).ok()?;
     let text = String::from_utf8_lossy(&text);
     let line = text.lines().nth(location.line - 1)?;
-    let shown: String =
-        line.chars().map(|c| if c == '\t' || c.is_control() { ' ' } else { c }).collect();
+    let shown: String = line
+        .chars()
+        .map(|c| if c == '\t' || c.is_control() { ' ' } else { c })
+        .collect();
     Some(shown.chars().take(160).collect())
 }
 
@@ -250,7 +272,11 @@ fn edit_distance(a: &str, b: &str) -> usize {
         let mut current = vec![i + 1];
         for (j, cb) in b.iter().enumerate() {
             let cost = usize::from(ca != *cb);
-            current.push((previous[j] + cost).min(previous[j + 1] + 1).min(current[j] + 1));
+            current.push(
+                (previous[j] + cost)
+                    .min(previous[j + 1] + 1)
+                    .min(current[j] + 1),
+            );
         }
         previous = current;
     }
@@ -263,7 +289,10 @@ mod tests {
 
     #[test]
     fn suggests_near_names_only() {
-        assert_eq!(closest("introduktion", ["introduction", "discussion"]), Some("introduction"));
+        assert_eq!(
+            closest("introduktion", ["introduction", "discussion"]),
+            Some("introduction")
+        );
         assert_eq!(closest("zzz", ["introduction", "discussion"]), None);
     }
 }

@@ -124,6 +124,9 @@ pub struct SectionDeclaration {
     /// Whether `report check` fails when the file is absent.
     #[serde(default)]
     pub required: bool,
+    /// Whether the section starts on a new page.
+    #[serde(default)]
+    pub new_page: bool,
 }
 
 /// Every fixed word the documents print, so that renaming one in the layout
@@ -183,19 +186,31 @@ impl Layout {
             .map_err(|d| problems.push(d))
             .ok()
             .and_then(|doc| load_manifest(&doc, &mut problems));
-        let (registry, template_files) = load_templates(root, &layouts.join(TYPST_TEMPLATES_DIR), &mut problems);
+        let (registry, template_files) =
+            load_templates(root, &layouts.join(TYPST_TEMPLATES_DIR), &mut problems);
         if let Some(manifest) = &manifest {
             for section in &manifest.sections {
-                if !template_files.iter().any(|(name, _)| name == section.id.name()) {
+                let file = layouts
+                    .join(TYPST_TEMPLATES_DIR)
+                    .join(format!("{}.typ.hbs", section.id.name()));
+                if !root.join(&file).is_file() {
                     problems.push(
-                        Diagnostic::error(format!("the layout has no template for the `{}` section", section.id.name()))
-                            .at(Location::file(layouts.join(TYPST_TEMPLATES_DIR)))
-                            .with_hint(format!("add {}/{}.typ.hbs", TYPST_TEMPLATES_DIR, section.id.name())),
+                        Diagnostic::error(format!(
+                            "the layout has no template for the `{}` section",
+                            section.id.name()
+                        ))
+                        .at(Location::file(layouts.join(TYPST_TEMPLATES_DIR)))
+                        .with_hint(format!("add {}", file.display())),
                     );
                 }
             }
         }
-        if !template_files.iter().any(|(name, _)| name == MAIN_TEMPLATE) {
+        if !root
+            .join(layouts)
+            .join(TYPST_TEMPLATES_DIR)
+            .join(format!("{MAIN_TEMPLATE}.typ.hbs"))
+            .is_file()
+        {
             problems.push(
                 Diagnostic::error("the layout has no main template")
                     .at(Location::file(layouts.join(TYPST_TEMPLATES_DIR)))
@@ -203,34 +218,49 @@ impl Layout {
             );
         }
         match manifest {
-            Some(manifest) if problems.is_empty() => {
-                Ok(Layout { manifest, registry, dir: layouts.to_path_buf(), template_files })
-            }
+            Some(manifest) if problems.is_empty() => Ok(Layout {
+                manifest,
+                registry,
+                dir: layouts.to_path_buf(),
+                template_files,
+            }),
             _ => Err(problems),
         }
     }
 }
 
 fn load_manifest(doc: &YamlDocument, problems: &mut Vec<Diagnostic>) -> Option<Manifest> {
-    let manifest: Manifest = crate::model::decode_value(doc, "", &doc.value, "the layout", problems)?;
+    let manifest: Manifest =
+        crate::model::decode_value(doc, "", &doc.value, "the layout", problems)?;
     for (i, section) in manifest.sections.iter().enumerate() {
         if manifest.sections[..i].iter().any(|s| s.id == section.id) {
             problems.push(
-                Diagnostic::error(format!("the `{}` section is declared twice", section.id.name()))
-                    .at(doc.location(&format!("sections[{i}]")))
-                    .with_hint("keep one declaration of each section"),
+                Diagnostic::error(format!(
+                    "the `{}` section is declared twice",
+                    section.id.name()
+                ))
+                .at(doc.location(&format!("sections[{i}]")))
+                .with_hint("keep one declaration of each section"),
             );
         }
-        if section.file.contains("..") || Path::new(&section.file).is_absolute() || section.file.contains('/') {
+        if section.file.contains("..")
+            || Path::new(&section.file).is_absolute()
+            || section.file.contains('/')
+        {
             problems.push(
-                Diagnostic::error(format!("the file of the `{}` section must be a plain file name", section.id.name()))
-                    .at(doc.location(&format!("sections[{i}].file")))
-                    .with_hint("name a file inside the report's own folder, e.g. overview.yaml"),
+                Diagnostic::error(format!(
+                    "the file of the `{}` section must be a plain file name",
+                    section.id.name()
+                ))
+                .at(doc.location(&format!("sections[{i}].file")))
+                .with_hint("name a file inside the report's own folder, e.g. overview.yaml"),
             );
         }
     }
     let mut language_parts = manifest.language.split('-');
-    let language_ok = language_parts.next().is_some_and(|l| (2..=3).contains(&l.len()) && l.chars().all(|c| c.is_ascii_lowercase()))
+    let language_ok = language_parts
+        .next()
+        .is_some_and(|l| (2..=3).contains(&l.len()) && l.chars().all(|c| c.is_ascii_lowercase()))
         && language_parts.all(|r| r.len() == 2 && r.chars().all(|c| c.is_ascii_uppercase()));
     if !language_ok {
         problems.push(
@@ -243,7 +273,11 @@ fn load_manifest(doc: &YamlDocument, problems: &mut Vec<Diagnostic>) -> Option<M
 }
 
 /// Registers every `*.typ.hbs` of the templates folder.
-fn load_templates(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> (Handlebars<'static>, Vec<(String, PathBuf)>) {
+fn load_templates(
+    root: &Path,
+    dir: &Path,
+    problems: &mut Vec<Diagnostic>,
+) -> (Handlebars<'static>, Vec<(String, PathBuf)>) {
     let mut registry = Handlebars::new();
     registry.set_strict_mode(true);
     registry.set_prevent_indent(true);
@@ -266,8 +300,12 @@ fn load_templates(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> (H
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
     paths.sort();
     for path in paths {
-        let Some(file_name) = path.file_name().and_then(|n| n.to_str()) else { continue };
-        let Some(name) = file_name.strip_suffix(".typ.hbs") else { continue };
+        let Some(file_name) = path.file_name().and_then(|n| n.to_str()) else {
+            continue;
+        };
+        let Some(name) = file_name.strip_suffix(".typ.hbs") else {
+            continue;
+        };
         let relative = dir.join(file_name);
         let source = match sources::read_source(root, &relative) {
             Ok(file) => file.text,
@@ -288,7 +326,9 @@ fn load_templates(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> (H
         if let Err(error) = registry.register_template_string(name, &marked) {
             let location = match error.pos() {
                 Some((line, column)) => {
-                    let shift = marked.lines().nth(line - 1).map_or(0, |l| l.len() - source.lines().nth(line - 1).map_or(0, str::len));
+                    let shift = marked.lines().nth(line - 1).map_or(0, |l| {
+                        l.len() - source.lines().nth(line - 1).map_or(0, str::len)
+                    });
                     Location::at(&relative, line, column.saturating_sub(shift).max(1))
                 }
                 _ => Location::file(&relative),
@@ -296,7 +336,9 @@ fn load_templates(root: &Path, dir: &Path, problems: &mut Vec<Diagnostic>) -> (H
             problems.push(
                 Diagnostic::error(format!("the template cannot be read: {}", error.reason()))
                     .at(location)
-                    .with_hint("check that every {{#each}} and {{#if}} is closed and that braces match"),
+                    .with_hint(
+                        "check that every {{#each}} and {{#if}} is closed and that braces match",
+                    ),
             );
             continue;
         }
@@ -320,8 +362,11 @@ fn mark_origins(name: &str, source: &str) -> String {
             out.push('\n');
         }
         let trimmed = line.trim();
-        let standalone = trimmed.starts_with("{{") && trimmed.ends_with("}}") && !trimmed[2..].contains("{{")
-            && trimmed[2..].starts_with(['#', '/', '^', '!', '>', '~']) || trimmed.starts_with("{{else");
+        let standalone = trimmed.starts_with("{{")
+            && trimmed.ends_with("}}")
+            && !trimmed[2..].contains("{{")
+            && trimmed[2..].starts_with(['#', '/', '^', '!', '>', '~'])
+            || trimmed.starts_with("{{else");
         if !standalone && !trimmed.is_empty() {
             out.push(ORIGIN_DELIMITER);
             out.push_str(&format!("{name}:{}", index + 1));
@@ -335,7 +380,10 @@ fn mark_origins(name: &str, source: &str) -> String {
 /// Finds `{{{` or `{{&`, which would bypass the escape function.
 fn find_unescaped_output(source: &str) -> Option<(usize, usize)> {
     for (index, line) in source.lines().enumerate() {
-        let found = line.find("{{{").or_else(|| line.find("{{&")).or_else(|| line.find("{{~{"));
+        let found = line
+            .find("{{{")
+            .or_else(|| line.find("{{&"))
+            .or_else(|| line.find("{{~{"));
         if let Some(column) = found {
             return Some((index + 1, line[..column].chars().count() + 1));
         }
@@ -352,7 +400,9 @@ fn blocks_helper(
     _: &mut RenderContext<'_, '_>,
     out: &mut dyn Output,
 ) -> HelperResult {
-    let value = helper.param(0).ok_or(RenderErrorReason::ParamNotFoundForIndex("blocks", 0))?;
+    let value = helper
+        .param(0)
+        .ok_or(RenderErrorReason::ParamNotFoundForIndex("blocks", 0))?;
     let blocks: Vec<Block> = serde_json::from_value(value.value().clone())
         .map_err(|e| RenderErrorReason::Other(format!("`blocks` needs rich text: {e}")))?;
     out.write(&typst_markup::blocks(&blocks))?;
@@ -367,7 +417,9 @@ fn inlines_helper(
     _: &mut RenderContext<'_, '_>,
     out: &mut dyn Output,
 ) -> HelperResult {
-    let value = helper.param(0).ok_or(RenderErrorReason::ParamNotFoundForIndex("inlines", 0))?;
+    let value = helper
+        .param(0)
+        .ok_or(RenderErrorReason::ParamNotFoundForIndex("inlines", 0))?;
     let content: Vec<Inline> = serde_json::from_value(value.value().clone())
         .map_err(|e| RenderErrorReason::Other(format!("`inlines` needs inline rich text: {e}")))?;
     out.write(&typst_markup::blocks(&[Block::Paragraph { content }]))?;
@@ -382,10 +434,16 @@ fn number_helper(
     _: &mut RenderContext<'_, '_>,
     out: &mut dyn Output,
 ) -> HelperResult {
-    let value = helper.param(0).ok_or(RenderErrorReason::ParamNotFoundForIndex("num", 0))?;
+    let value = helper
+        .param(0)
+        .ok_or(RenderErrorReason::ParamNotFoundForIndex("num", 0))?;
     match value.value() {
         serde_json::Value::Number(n) => out.write(&n.to_string())?,
-        other => return Err(RenderErrorReason::Other(format!("`num` needs a number, not {other}")).into()),
+        other => {
+            return Err(
+                RenderErrorReason::Other(format!("`num` needs a number, not {other}")).into(),
+            );
+        }
     }
     Ok(())
 }

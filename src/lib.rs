@@ -163,7 +163,9 @@ impl Project {
                 Diagnostic::error(format!("there is no report `{name}`"))
                     .at(Location::file(&dir))
                     .with_hint(match self.report_names() {
-                        Ok(names) if !names.is_empty() => format!("the reports are: {}", names.join(", ")),
+                        Ok(names) if !names.is_empty() => {
+                            format!("the reports are: {}", names.join(", "))
+                        }
                         _ => format!("a report is a folder in {DATA_DIR}/"),
                     }),
             );
@@ -204,7 +206,12 @@ impl Project {
         let present = |file: &str| self.root.join(&dir).join(file).is_file();
         problems.extend(check::required_sections(&layout.manifest, &dir, &present));
         let files: Vec<String> = std::fs::read_dir(self.root.join(&dir))
-            .map(|entries| entries.flatten().filter_map(|e| e.file_name().to_str().map(str::to_string)).collect())
+            .map(|entries| {
+                entries
+                    .flatten()
+                    .filter_map(|e| e.file_name().to_str().map(str::to_string))
+                    .collect()
+            })
             .unwrap_or_default();
         problems.extend(check::stray_files(&layout.manifest, &dir, &files));
         let report = model::build_report(&sources, &mut problems);
@@ -212,12 +219,26 @@ impl Project {
             problems.extend(check::placeholders(report, strictness));
         }
         diagnostics.extend(problems);
-        report.map(|report| PreparedReport { name: name.to_string(), dir, report })
+        report.map(|report| PreparedReport {
+            name: name.to_string(),
+            dir,
+            report,
+        })
     }
 
     /// Runs the layout's templates for a prepared report.
-    pub fn typst_source(&self, layout: &Layout, prepared: &PreparedReport, strictness: Strictness) -> Result<render::TypstSource, Diagnostic> {
-        let view = view::build(&prepared.report, &layout.manifest, strictness == Strictness::Draft, &prepared.dir);
+    pub fn typst_source(
+        &self,
+        layout: &Layout,
+        prepared: &PreparedReport,
+        strictness: Strictness,
+    ) -> Result<render::TypstSource, Diagnostic> {
+        let view = view::build(
+            &prepared.report,
+            &layout.manifest,
+            strictness == Strictness::Draft,
+            &prepared.dir,
+        );
         render::typst_source(layout, &view)
     }
 
@@ -231,12 +252,20 @@ impl Project {
         self.run(names, options.strictness, Some(options))
     }
 
-    fn run(&self, names: &[String], strictness: Strictness, build: Option<&BuildOptions>) -> RunSummary {
+    fn run(
+        &self,
+        names: &[String],
+        strictness: Strictness,
+        build: Option<&BuildOptions>,
+    ) -> RunSummary {
         let mut diagnostics = Diagnostics::new();
         let mut written = Vec::new();
         let mut unreadable = false;
         let mut output_failed = false;
-        let finish = |diagnostics: Diagnostics, unreadable: bool, output_failed: bool, written: Vec<PathBuf>| {
+        let finish = |diagnostics: Diagnostics,
+                      unreadable: bool,
+                      output_failed: bool,
+                      written: Vec<PathBuf>| {
             let outcome = if unreadable {
                 Outcome::Unreadable
             } else if diagnostics.has_errors() && !output_failed {
@@ -246,7 +275,11 @@ impl Project {
             } else {
                 Outcome::Success
             };
-            RunSummary { diagnostics, outcome, written }
+            RunSummary {
+                diagnostics,
+                outcome,
+                written,
+            }
         };
         let names = if names.is_empty() {
             match self.report_names() {
@@ -277,7 +310,9 @@ impl Project {
         let mut fonts: Option<Fonts> = None;
         for name in &names {
             let before = diagnostics.count(diagnostics::Severity::Error);
-            let Some(prepared) = self.prepare(&layout, name, strictness, &mut diagnostics, &mut unreadable) else {
+            let Some(prepared) =
+                self.prepare(&layout, name, strictness, &mut diagnostics, &mut unreadable)
+            else {
                 continue;
             };
             let Some(options) = build else { continue };
@@ -287,7 +322,9 @@ impl Project {
             if fonts.is_none() {
                 match self.fonts() {
                     Ok(loaded) => {
-                        for family in std::iter::once(&layout.manifest.fonts.body).chain(&layout.manifest.fonts.fallback) {
+                        for family in std::iter::once(&layout.manifest.fonts.body)
+                            .chain(&layout.manifest.fonts.fallback)
+                        {
                             if !loaded.has_family(family) {
                                 diagnostics.push(
                                     Diagnostic::error(format!("the font family `{family}` is not in {FONTS_DIR}/"))
@@ -329,20 +366,40 @@ impl Project {
 
     /// Renders both documents in memory; nothing is written unless both
     /// succeed.
-    fn render(&self, layout: &Layout, prepared: &PreparedReport, fonts: &Fonts, options: &BuildOptions) -> Result<Vec<(PathBuf, Vec<u8>)>, Vec<Diagnostic>> {
-        let view = view::build(&prepared.report, &layout.manifest, options.strictness == Strictness::Draft, &prepared.dir);
+    fn render(
+        &self,
+        layout: &Layout,
+        prepared: &PreparedReport,
+        fonts: &Fonts,
+        options: &BuildOptions,
+    ) -> Result<Vec<(PathBuf, Vec<u8>)>, Vec<Diagnostic>> {
+        let view = view::build(
+            &prepared.report,
+            &layout.manifest,
+            options.strictness == Strictness::Draft,
+            &prepared.dir,
+        );
         let source = render::typst_source(layout, &view).map_err(|d| vec![d])?;
         let date = view.date.as_ref().map(|d| (d.year, d.month, d.day));
         let origin = |line: usize| source.origin(line);
         let compiled = render::pdf::compile(source.text.clone(), fonts, date, &origin)?;
         let mut outputs = Vec::new();
         if options.pdf {
-            outputs.push((options.out_dir.join(format!("{}.pdf", prepared.name)), compiled.bytes));
+            outputs.push((
+                options.out_dir.join(format!("{}.pdf", prepared.name)),
+                compiled.bytes,
+            ));
         }
         if options.docx {
-            let docx = render::docx::render(&view, &compiled.headings)
-                .map_err(|e| vec![Diagnostic::error(format!("the DOCX could not be assembled: {e}"))])?;
-            outputs.push((options.out_dir.join(format!("{}.docx", prepared.name)), docx));
+            let docx = render::docx::render(&view, &compiled.headings).map_err(|e| {
+                vec![Diagnostic::error(format!(
+                    "the DOCX could not be assembled: {e}"
+                ))]
+            })?;
+            outputs.push((
+                options.out_dir.join(format!("{}.docx", prepared.name)),
+                docx,
+            ));
         }
         Ok(outputs)
     }

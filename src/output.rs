@@ -15,9 +15,23 @@ pub fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
     let failure = |what: &str, error: std::io::Error| {
         Diagnostic::error(format!("cannot {what} {}: {error}", target.display()))
             .at(Location::file(target))
-            .with_hint("check that the output folder exists and is writable (report build --out DIR)")
+            .with_hint(
+                "check that the output folder exists and is writable (report build --out DIR)",
+            )
     };
-    let folder = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let folder = target
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    if folder.exists() && !folder.is_dir() {
+        return Err(Diagnostic::error(format!(
+            "cannot write {}: the output folder {} is a file",
+            target.display(),
+            folder.display()
+        ))
+        .at(Location::file(folder))
+        .with_hint("move that file away, or choose another folder with --out DIR"));
+    }
     std::fs::create_dir_all(folder).map_err(|e| failure("create the folder of", e))?;
     let temporary = temporary_path(target);
     let result = (|| {
@@ -39,6 +53,9 @@ pub fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
 
 /// A hidden name beside the target, unique to this process.
 fn temporary_path(target: &Path) -> PathBuf {
-    let name = target.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let name = target
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     target.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
 }

@@ -117,12 +117,19 @@ pub fn read_source(root: &Path, relative: &Path) -> Result<SourceFile, Diagnosti
     let full = root.join(relative);
     let location = Location::file(relative);
     let metadata = std::fs::metadata(&full).map_err(|e| {
-        Diagnostic::error(format!("cannot read {}: {}", relative.display(), io_reason(&e)))
-            .at(location.clone())
+        Diagnostic::error(format!(
+            "cannot read {}: {}",
+            relative.display(),
+            io_reason(&e)
+        ))
+        .at(location.clone())
     })?;
     if metadata.is_dir() {
-        return Err(Diagnostic::error(format!("{} is a folder, not a YAML file", relative.display()))
-            .at(location));
+        return Err(Diagnostic::error(format!(
+            "{} is a folder, not a YAML file",
+            relative.display()
+        ))
+        .at(location));
     }
     if metadata.len() > MAX_SOURCE_BYTES {
         return Err(Diagnostic::error(format!(
@@ -132,11 +139,17 @@ pub fn read_source(root: &Path, relative: &Path) -> Result<SourceFile, Diagnosti
             MAX_SOURCE_BYTES / 1_048_576
         ))
         .at(location)
-        .with_hint("a section is a few kilobytes of text; check that the right file was saved here"));
+        .with_hint(
+            "a section is a few kilobytes of text; check that the right file was saved here",
+        ));
     }
     let bytes = std::fs::read(&full).map_err(|e| {
-        Diagnostic::error(format!("cannot read {}: {}", relative.display(), io_reason(&e)))
-            .at(location.clone())
+        Diagnostic::error(format!(
+            "cannot read {}: {}",
+            relative.display(),
+            io_reason(&e)
+        ))
+        .at(location.clone())
     })?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let text = match std::str::from_utf8(bytes) {
@@ -145,13 +158,20 @@ pub fn read_source(root: &Path, relative: &Path) -> Result<SourceFile, Diagnosti
             let valid = &bytes[..error.valid_up_to()];
             let valid = std::str::from_utf8(valid).unwrap_or_default();
             let line = valid.matches('\n').count() + 1;
-            let column = valid.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
-            return Err(Diagnostic::error(format!(
-                "{} is not UTF-8 text",
-                relative.display()
-            ))
-            .at(Location::at(relative, line, column))
-            .with_hint("save the file as UTF-8 (in most editors: \"Save with encoding\" → UTF-8)"));
+            let column = valid
+                .rsplit('\n')
+                .next()
+                .unwrap_or_default()
+                .chars()
+                .count()
+                + 1;
+            return Err(
+                Diagnostic::error(format!("{} is not UTF-8 text", relative.display()))
+                    .at(Location::at(relative, line, column))
+                    .with_hint(
+                        "save the file as UTF-8 (in most editors: \"Save with encoding\" → UTF-8)",
+                    ),
+            );
         }
     };
     let text = text.replace("\r\n", "\n");
@@ -160,7 +180,10 @@ pub fn read_source(root: &Path, relative: &Path) -> Result<SourceFile, Diagnosti
             .at(Location::at(relative, 1, 1))
             .with_hint("write the section's keys into it, or delete the file if the section is not wanted"));
     }
-    Ok(SourceFile { display_path: relative.to_path_buf(), text })
+    Ok(SourceFile {
+        display_path: relative.to_path_buf(),
+        text,
+    })
 }
 
 fn io_reason(error: &std::io::Error) -> String {
@@ -191,7 +214,11 @@ pub fn parse_yaml(file: SourceFile) -> Result<YamlDocument, Diagnostic> {
     // serde_yaml accepted the text, so this pass cannot disagree on structure;
     // if it fails anyway, positions fall back to the start of the file.
     let _ = parser.load(&mut recorder, false);
-    Ok(YamlDocument { file, value, positions: recorder.positions })
+    Ok(YamlDocument {
+        file,
+        value,
+        positions: recorder.positions,
+    })
 }
 
 /// Rewords serde_yaml's messages into an editor's terms, without the
@@ -219,9 +246,14 @@ fn yaml_hint(text: &str, error: &serde_yaml::Error, location: &Location) -> Opti
     if raw.contains("duplicate entry") {
         return Some("keep one of the two entries and delete the other".into());
     }
-    let line = text.lines().nth(location.line.saturating_sub(1)).unwrap_or_default();
+    let line = text
+        .lines()
+        .nth(location.line.saturating_sub(1))
+        .unwrap_or_default();
     if line.contains('\t') || raw.contains("tab") {
-        return Some("YAML indents with spaces only: replace the tab characters with spaces".into());
+        return Some(
+            "YAML indents with spaces only: replace the tab characters with spaces".into(),
+        );
     }
     if raw.contains("mapping values are not allowed") {
         return Some("a value containing \": \" must be quoted, e.g. title: \"Note: text\"".into());
@@ -234,18 +266,30 @@ fn yaml_hint(text: &str, error: &serde_yaml::Error, location: &Location) -> Opti
 struct PositionRecorder {
     positions: HashMap<String, NodePosition>,
     stack: Vec<Frame>,
+    /// The line of the key whose value is being read, if any.
+    last_key_line: Option<usize>,
 }
 
 enum Frame {
-    Mapping { path: String, pending_key: Option<String> },
-    Sequence { path: String, next_index: usize },
+    Mapping {
+        path: String,
+        pending_key: Option<String>,
+    },
+    Sequence {
+        path: String,
+        next_index: usize,
+    },
 }
 
 impl PositionRecorder {
     /// Works out the path of the node starting now, recording a key instead
     /// when the node is in a mapping's key position.
     fn next_path(&mut self, scalar_key: Option<&str>, mark: Marker) -> Option<String> {
-        let position = NodePosition { line: mark.line(), column: mark.col() + 1, block_scalar: false };
+        let position = NodePosition {
+            line: mark.line(),
+            column: mark.col() + 1,
+            block_scalar: false,
+        };
         match self.stack.last_mut() {
             None => Some(String::new()),
             Some(Frame::Sequence { path, next_index }) => {
@@ -254,7 +298,14 @@ impl PositionRecorder {
                 Some(child)
             }
             Some(Frame::Mapping { path, pending_key }) => match pending_key.take() {
-                Some(key) => Some(join_key(path, &key)),
+                Some(key) => {
+                    let child = join_key(path, &key);
+                    self.last_key_line = self
+                        .positions
+                        .get(&format!("{child}{KEY_MARK}"))
+                        .map(|p| p.line);
+                    Some(child)
+                }
                 None => {
                     // A key. Complex keys are not used in report sources, so
                     // a non-scalar key is simply given an unusable name.
@@ -270,21 +321,43 @@ impl PositionRecorder {
 }
 
 fn join_key(parent: &str, key: &str) -> String {
-    if parent.is_empty() { key.to_string() } else { format!("{parent}.{key}") }
+    if parent.is_empty() {
+        key.to_string()
+    } else {
+        format!("{parent}.{key}")
+    }
 }
 
 impl MarkedEventReceiver for PositionRecorder {
     fn on_event(&mut self, event: Event, mark: Marker) {
-        let position = NodePosition { line: mark.line(), column: mark.col() + 1, block_scalar: false };
+        let position = NodePosition {
+            line: mark.line(),
+            column: mark.col() + 1,
+            block_scalar: false,
+        };
         match event {
             Event::Scalar(text, style, _, _) => {
+                self.last_key_line = None;
                 if let Some(path) = self.next_path(Some(&text), mark) {
                     let block_scalar = matches!(
                         style,
                         yaml_rust2::scanner::TScalarStyle::Literal
                             | yaml_rust2::scanner::TScalarStyle::Folded
                     );
-                    self.positions.insert(path, NodePosition { block_scalar, ..position });
+                    // The parser marks a block scalar where it ends; its
+                    // header (`|` or `>`) stands on its key's line.
+                    let position = match (block_scalar, self.last_key_line) {
+                        (true, Some(line)) => NodePosition {
+                            line,
+                            column: 1,
+                            block_scalar,
+                        },
+                        _ => NodePosition {
+                            block_scalar,
+                            ..position
+                        },
+                    };
+                    self.positions.insert(path, position);
                 }
             }
             Event::Alias(_) => {
@@ -295,12 +368,18 @@ impl MarkedEventReceiver for PositionRecorder {
             Event::MappingStart(..) => {
                 let path = self.next_path(None, mark).unwrap_or_default();
                 self.positions.insert(path.clone(), position);
-                self.stack.push(Frame::Mapping { path, pending_key: None });
+                self.stack.push(Frame::Mapping {
+                    path,
+                    pending_key: None,
+                });
             }
             Event::SequenceStart(..) => {
                 let path = self.next_path(None, mark).unwrap_or_default();
                 self.positions.insert(path.clone(), position);
-                self.stack.push(Frame::Sequence { path, next_index: 0 });
+                self.stack.push(Frame::Sequence {
+                    path,
+                    next_index: 0,
+                });
             }
             Event::MappingEnd | Event::SequenceEnd => {
                 self.stack.pop();
@@ -315,7 +394,11 @@ mod tests {
     use super::*;
 
     fn parse(text: &str) -> YamlDocument {
-        parse_yaml(SourceFile { display_path: "t.yaml".into(), text: text.into() }).unwrap()
+        parse_yaml(SourceFile {
+            display_path: "t.yaml".into(),
+            text: text.into(),
+        })
+        .unwrap()
     }
 
     #[test]
@@ -324,8 +407,12 @@ mod tests {
         assert_eq!(doc.location("a").to_string(), "t.yaml:1:4");
         assert_eq!(doc.key_location("list").to_string(), "t.yaml:2:1");
         assert_eq!(doc.location("list[0].x").to_string(), "t.yaml:3:8");
-        assert_eq!(doc.text_line_location("list[0].y", 1).to_string(), "t.yaml:6:7");
-        assert_eq!(doc.location("list[0].missing").to_string(), "t.yaml:3:5");
+        assert_eq!(
+            doc.text_line_location("list[0].y", 1).to_string(),
+            "t.yaml:6:7"
+        );
+        assert_eq!(doc.location("list[0].missing").line, 3);
+        assert_eq!(doc.key_location("list[0].x").to_string(), "t.yaml:3:5");
     }
 
     #[test]

@@ -65,6 +65,8 @@ pub struct SectionView {
     pub id: &'static str,
     /// Its heading, if it has one.
     pub heading: Option<String>,
+    /// Whether it starts on a new page.
+    pub new_page: bool,
     /// What it holds.
     pub body: SectionBody,
 }
@@ -151,7 +153,10 @@ pub fn fill(pattern: &str, slots: &[(&str, &str)]) -> String {
         let after = &rest[open + 1..];
         match after.find('}').and_then(|close| {
             let name = &after[..close];
-            slots.iter().find(|(slot, _)| *slot == name).map(|(_, value)| (close, *value))
+            slots
+                .iter()
+                .find(|(slot, _)| *slot == name)
+                .map(|(_, value)| (close, *value))
         }) {
             Some((close, value)) => {
                 out.push_str(value);
@@ -197,10 +202,19 @@ fn capitalise_first(s: &str) -> String {
 ///
 /// Sections absent from the sources appear as flags; whether their absence
 /// is an error is the check stage's business.
-pub fn build(report: &Report, manifest: &Manifest, draft: bool, report_dir: &std::path::Path) -> ReportView {
+pub fn build(
+    report: &Report,
+    manifest: &Manifest,
+    draft: bool,
+    report_dir: &std::path::Path,
+) -> ReportView {
     let labels = &manifest.labels;
     let ordinal = report.meeting.as_ref().map_or("", |m| m.ordinal.as_str());
-    let slots = [("ordinal", ordinal), ("process", report.series.process.as_str()), ("theme", report.series.theme.as_str())];
+    let slots = [
+        ("ordinal", ordinal),
+        ("process", report.series.process.as_str()),
+        ("theme", report.series.theme.as_str()),
+    ];
     let title = fill(&manifest.titles.title, &slots);
     let date = report.meeting.as_ref().map(|m| ViewDate {
         long: m.date.long(),
@@ -211,18 +225,33 @@ pub fn build(report: &Report, manifest: &Manifest, draft: bool, report_dir: &std
     });
     let mut sections = Vec::new();
     for declaration in &manifest.sections {
-        let body = section_body(report, declaration.id, labels, manifest, &slots, date.as_ref());
+        let body = section_body(
+            report,
+            declaration.id,
+            labels,
+            manifest,
+            &slots,
+            date.as_ref(),
+        );
         let body = body.unwrap_or_else(|| SectionBody::Missing {
             placeholder: Placeholder {
                 note: format!(
                     "The {} section is still to be written ({})",
-                    declaration.heading.as_deref().unwrap_or(declaration.id.name()),
+                    declaration
+                        .heading
+                        .as_deref()
+                        .unwrap_or(declaration.id.name()),
                     declaration.file
                 ),
                 location: crate::diagnostics::Location::file(report_dir.join(&declaration.file)),
             },
         });
-        sections.push(SectionView { id: declaration.id.name(), heading: declaration.heading.clone(), body });
+        sections.push(SectionView {
+            id: declaration.id.name(),
+            heading: declaration.heading.clone(),
+            new_page: declaration.new_page,
+            body,
+        });
     }
     let mut language = manifest.language.split('-');
     let process = fill(&manifest.titles.process, &slots);
@@ -231,7 +260,12 @@ pub fn build(report: &Report, manifest: &Manifest, draft: bool, report_dir: &std
         running_title: fill(&manifest.titles.running, &slots),
         title,
         process,
-        authors: report.series.partners.iter().map(|p| p.name.clone()).collect(),
+        authors: report
+            .series
+            .partners
+            .iter()
+            .map(|p| p.name.clone())
+            .collect(),
         keywords: report.series.keywords.clone(),
         date,
         draft,
@@ -254,7 +288,10 @@ fn section_body(
     Some(match id {
         SectionId::Meeting => {
             let m = report.meeting.as_ref()?;
-            let fact = |label: &str, value: Vec<Inline>| FactView { label: label.to_string(), value };
+            let fact = |label: &str, value: Vec<Inline>| FactView {
+                label: label.to_string(),
+                value,
+            };
             let given = |f: &Fact<String>| match f {
                 Fact::Given(s) => vec![text(s.clone())],
                 Fact::Missing(p) => vec![Inline::Placeholder(p.clone())],
@@ -264,7 +301,10 @@ fn section_body(
                 Fact::Missing(p) => vec![Inline::Placeholder(p.clone())],
             };
             let link = match &m.livestream {
-                Fact::Given(url) => vec![Inline::Link { url: url.clone(), content: vec![text(url.clone())] }],
+                Fact::Given(url) => vec![Inline::Link {
+                    url: url.clone(),
+                    content: vec![text(url.clone())],
+                }],
                 Fact::Missing(p) => vec![Inline::Placeholder(p.clone())],
             };
             SectionBody::Facts {
@@ -281,12 +321,25 @@ fn section_body(
         SectionId::Overview => {
             let o = report.overview.as_ref()?;
             let mut blocks = o.introduction.blocks.clone();
-            let partners: Vec<String> = report.series.partners.iter().map(|p| p.in_sentence()).collect();
+            let partners: Vec<String> = report
+                .series
+                .partners
+                .iter()
+                .map(|p| p.in_sentence())
+                .collect();
             let mut sentence = fill(&labels.partnership, &[("partners", &join_names(&partners))]);
             if !report.series.assisting.is_empty() {
-                let assisting: Vec<String> = report.series.assisting.iter().map(|p| p.in_sentence()).collect();
+                let assisting: Vec<String> = report
+                    .series
+                    .assisting
+                    .iter()
+                    .map(|p| p.in_sentence())
+                    .collect();
                 sentence.push(' ');
-                sentence.push_str(&capitalise_first(&fill(&labels.assisting, &[("assisting", &join_names(&assisting))])));
+                sentence.push_str(&capitalise_first(&fill(
+                    &labels.assisting,
+                    &[("assisting", &join_names(&assisting))],
+                )));
             }
             blocks.push(paragraph(vec![text(sentence)]));
             blocks.extend(o.paragraphs.blocks.iter().cloned());
@@ -298,7 +351,10 @@ fn section_body(
             match &s.organisations {
                 Fact::Given(names) => blocks.push(Block::List {
                     start: None,
-                    items: names.iter().map(|n| vec![paragraph(vec![text(n.clone())])]).collect(),
+                    items: names
+                        .iter()
+                        .map(|n| vec![paragraph(vec![text(n.clone())])])
+                        .collect(),
                 }),
                 Fact::Missing(p) => blocks.push(Block::Placeholder(p.clone())),
             }
@@ -306,7 +362,10 @@ fn section_body(
         }
         SectionId::PanelUpdates => {
             let p = report.panel_updates.as_ref()?;
-            let part = |label: &str, text: &RichText| LabelledBlocks { label: label.to_string(), blocks: text.blocks.clone() };
+            let part = |label: &str, text: &RichText| LabelledBlocks {
+                label: label.to_string(),
+                blocks: text.blocks.clone(),
+            };
             SectionBody::Groups {
                 groups: p
                     .groups
@@ -334,11 +393,16 @@ fn section_body(
                         let mut first = vec![text(row.item.clone())];
                         for speaker in &row.speakers {
                             first.push(Inline::LineBreak);
-                            first.push(Inline::Emphasis { content: vec![text(speaker.credit())] });
+                            first.push(Inline::Emphasis {
+                                content: vec![text(speaker.credit())],
+                            });
                         }
                         let mut blocks = vec![paragraph(first)];
                         blocks.extend(row.details.blocks.iter().cloned());
-                        AgendaRowView { time: row.time.to_string(), blocks }
+                        AgendaRowView {
+                            time: row.time.to_string(),
+                            blocks,
+                        }
                     })
                     .collect(),
             }
@@ -352,7 +416,10 @@ mod tests {
 
     #[test]
     fn fills_slots_once() {
-        assert_eq!(fill("Report on {ordinal} Meeting", &[("ordinal", "{ordinal}")]), "Report on {ordinal} Meeting");
+        assert_eq!(
+            fill("Report on {ordinal} Meeting", &[("ordinal", "{ordinal}")]),
+            "Report on {ordinal} Meeting"
+        );
         assert_eq!(fill("{a} and {b}", &[("a", "1")]), "1 and {b}");
     }
 

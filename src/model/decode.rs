@@ -42,7 +42,12 @@ fn join_paths(outer: &str, inner: &str) -> String {
 }
 
 /// Turns a serde message into one an editor can act on.
-fn explain(document: &YamlDocument, path: &str, error: &serde_yaml::Error, what: &str) -> Diagnostic {
+fn explain(
+    document: &YamlDocument,
+    path: &str,
+    error: &serde_yaml::Error,
+    what: &str,
+) -> Diagnostic {
     let message = error.to_string();
     if let Some((field, expected)) = parse_unknown_field(&message) {
         let key_path = join_paths(path, &field);
@@ -51,7 +56,9 @@ fn explain(document: &YamlDocument, path: &str, error: &serde_yaml::Error, what:
         let known: Vec<&str> = expected.iter().map(String::as_str).collect();
         diagnostic = match closest(&field, known.iter().copied()) {
             Some(suggestion) => diagnostic.with_hint(format!("did you mean `{suggestion}`?")),
-            None => diagnostic.with_hint(format!("the keys allowed here are: {}", known.join(", "))),
+            None => {
+                diagnostic.with_hint(format!("the keys allowed here are: {}", known.join(", ")))
+            }
         };
         return diagnostic;
     }
@@ -62,18 +69,30 @@ fn explain(document: &YamlDocument, path: &str, error: &serde_yaml::Error, what:
     }
     if let Some(found) = message.strip_prefix("invalid type: ") {
         let found = found.split(" at line").next().unwrap_or(found);
-        let shown_path = if path.is_empty() { "the file".to_string() } else { format!("`{path}`") };
+        let shown_path = if path.is_empty() {
+            "the file".to_string()
+        } else {
+            format!("`{path}`")
+        };
         return Diagnostic::error(format!("{shown_path} has the wrong kind of value: {found}"))
             .at(document.location(path))
             .with_hint(type_hint(found));
     }
     if let Some(variant) = between(&message, "unknown variant `", "`") {
-        let expected = message.split("expected ").nth(1).unwrap_or("").replace('`', "");
+        let expected = message
+            .split("expected ")
+            .nth(1)
+            .unwrap_or("")
+            .replace('`', "");
         return Diagnostic::error(format!("`{variant}` is not a known value for `{path}`"))
             .at(document.location(path))
             .with_hint(format!("use one of: {expected}"));
     }
-    let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+    let message = message
+        .split(" at line ")
+        .next()
+        .unwrap_or(&message)
+        .to_string();
     Diagnostic::error(format!("{what}: {message}")).at(document.location(path))
 }
 

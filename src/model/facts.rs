@@ -6,8 +6,18 @@ use std::fmt;
 use serde::Serialize;
 
 const MONTHS: [&str; 12] = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
 ];
 
 /// A calendar date.
@@ -29,7 +39,8 @@ impl Date {
             return Err(format!("\"{text}\" is not written as year-month-day"));
         };
         let number = |s: &str, what: &str| {
-            s.parse::<u16>().map_err(|_| format!("\"{s}\" is not a {what}"))
+            s.parse::<u16>()
+                .map_err(|_| format!("\"{s}\" is not a {what}"))
         };
         let year = number(year, "year")?;
         let month = u8::try_from(number(month, "month")?).unwrap_or(0);
@@ -42,14 +53,22 @@ impl Date {
         }
         let days = days_in_month(year, month);
         if day == 0 || day > days {
-            return Err(format!("{} {year} has no day {day}", MONTHS[usize::from(month - 1)]));
+            return Err(format!(
+                "{} {year} has no day {day}",
+                MONTHS[usize::from(month - 1)]
+            ));
         }
         Ok(Self { year, month, day })
     }
 
     /// "April 18, 2019", as the reports write dates.
     pub fn long(&self) -> String {
-        format!("{} {}, {}", MONTHS[usize::from(self.month - 1)], self.day, self.year)
+        format!(
+            "{} {}, {}",
+            MONTHS[usize::from(self.month - 1)],
+            self.day,
+            self.year
+        )
     }
 
     /// "2019-04-18".
@@ -60,7 +79,9 @@ impl Date {
 
 fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
         2 => 28,
         4 | 6 | 9 | 11 => 30,
         _ => 31,
@@ -80,9 +101,15 @@ impl TimeOfDay {
     /// Parses "9:40 am", "12:15 pm", "9:40" or "13:00".
     pub fn parse(text: &str) -> Result<Self, String> {
         let lower = text.to_ascii_lowercase();
-        let (clock, meridiem) = match lower.strip_suffix("am").or_else(|| lower.strip_suffix("a.m.")) {
+        let (clock, meridiem) = match lower
+            .strip_suffix("am")
+            .or_else(|| lower.strip_suffix("a.m."))
+        {
             Some(rest) => (rest.trim(), Some(false)),
-            None => match lower.strip_suffix("pm").or_else(|| lower.strip_suffix("p.m.")) {
+            None => match lower
+                .strip_suffix("pm")
+                .or_else(|| lower.strip_suffix("p.m."))
+            {
                 Some(rest) => (rest.trim(), Some(true)),
                 None => (lower.trim(), None),
             },
@@ -90,8 +117,12 @@ impl TimeOfDay {
         let (hour, minute) = clock
             .split_once(':')
             .ok_or_else(|| format!("\"{text}\" has no hours:minutes"))?;
-        let hour: u8 = hour.parse().map_err(|_| format!("\"{hour}\" is not an hour"))?;
-        let minute: u8 = minute.parse().map_err(|_| format!("\"{minute}\" is not a minute"))?;
+        let hour: u8 = hour
+            .parse()
+            .map_err(|_| format!("\"{hour}\" is not an hour"))?;
+        let minute: u8 = minute
+            .parse()
+            .map_err(|_| format!("\"{minute}\" is not a minute"))?;
         if minute > 59 {
             return Err(format!("there is no minute {minute}"));
         }
@@ -132,11 +163,17 @@ pub struct Figure {
 impl Figure {
     /// Parses "40", "~40" or "about 40".
     pub fn parse(text: &str) -> Result<Self, String> {
-        let (approximate, digits) = match text.strip_prefix('~').or_else(|| text.strip_prefix("about ")) {
+        let (approximate, digits) = match text
+            .strip_prefix('~')
+            .or_else(|| text.strip_prefix("about "))
+        {
             Some(rest) => (true, rest.trim()),
             None => (false, text),
         };
-        let value = digits.replace(',', "").parse().map_err(|_| format!("\"{text}\" is not a number"))?;
+        let value = digits
+            .replace(',', "")
+            .parse()
+            .map_err(|_| format!("\"{text}\" is not a number"))?;
         Ok(Self { value, approximate })
     }
 }
@@ -182,7 +219,10 @@ mod tests {
     #[test]
     fn times() {
         assert_eq!(TimeOfDay::parse("8:30 am").unwrap().to_string(), "8:30 am");
-        assert_eq!(TimeOfDay::parse("12:15 pm").unwrap().to_string(), "12:15 pm");
+        assert_eq!(
+            TimeOfDay::parse("12:15 pm").unwrap().to_string(),
+            "12:15 pm"
+        );
         assert_eq!(TimeOfDay::parse("13:00").unwrap().to_string(), "1:00 pm");
         assert!(TimeOfDay::parse("25:00").is_err());
         assert!(TimeOfDay::parse("13:00 pm").is_err());
@@ -190,7 +230,13 @@ mod tests {
 
     #[test]
     fn figures() {
-        assert_eq!(Figure::parse("~40").unwrap(), Figure { value: 40, approximate: true });
+        assert_eq!(
+            Figure::parse("~40").unwrap(),
+            Figure {
+                value: 40,
+                approximate: true
+            }
+        );
         assert_eq!(Figure::parse("55").unwrap().to_string(), "55");
         assert!(Figure::parse("forty").is_err());
     }

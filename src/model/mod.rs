@@ -237,12 +237,16 @@ pub struct Speaker {
 impl Speaker {
     /// "Andrew Sullivan, President and CEO, Internet Society".
     pub fn credit(&self) -> String {
-        [Some(&self.name), self.title.as_ref(), self.organisation.as_ref()]
-            .into_iter()
-            .flatten()
-            .map(String::as_str)
-            .collect::<Vec<_>>()
-            .join(", ")
+        [
+            Some(&self.name),
+            self.title.as_ref(),
+            self.organisation.as_ref(),
+        ]
+        .into_iter()
+        .flatten()
+        .map(String::as_str)
+        .collect::<Vec<_>>()
+        .join(", ")
     }
 }
 
@@ -387,7 +391,10 @@ struct AgendaRowFile {
 /// on, is missing or unusable; a missing section is left as `None` for the
 /// check stage to judge against the layout.
 pub fn build_report(sources: &ReportSources, problems: &mut Vec<Diagnostic>) -> Option<Report> {
-    let series = sources.series.as_ref().and_then(|doc| build_series(doc, problems));
+    let series = sources
+        .series
+        .as_ref()
+        .and_then(|doc| build_series(doc, problems));
     let section = |id: SectionId| sources.sections.get(&id);
     let mut cx = Context { problems };
     let meeting = section(SectionId::Meeting).and_then(|d| cx.meeting(d));
@@ -395,7 +402,14 @@ pub fn build_report(sources: &ReportSources, problems: &mut Vec<Diagnostic>) -> 
     let stakeholders = section(SectionId::Stakeholders).and_then(|d| cx.stakeholders(d));
     let panel_updates = section(SectionId::PanelUpdates).and_then(|d| cx.panel_updates(d));
     let agenda = section(SectionId::Agenda).and_then(|d| cx.agenda(d));
-    Some(Report { series: series?, meeting, overview, stakeholders, panel_updates, agenda })
+    Some(Report {
+        series: series?,
+        meeting,
+        overview,
+        stakeholders,
+        panel_updates,
+        agenda,
+    })
 }
 
 fn build_series(doc: &YamlDocument, problems: &mut Vec<Diagnostic>) -> Option<Series> {
@@ -415,7 +429,9 @@ fn build_series(doc: &YamlDocument, problems: &mut Vec<Diagnostic>) -> Option<Se
         problems.push(
             Diagnostic::error("the series names no partner organisations")
                 .at(doc.location("partners"))
-                .with_hint("list the partners under `partners:`, one `- name: ...` per organisation"),
+                .with_hint(
+                    "list the partners under `partners:`, one `- name: ...` per organisation",
+                ),
         );
     }
     Some(Series {
@@ -444,7 +460,9 @@ impl Context<'_> {
                 c => Some(c),
             })
             .collect();
-        if cleaned.chars().count() != text.chars().filter(|c| *c != '\t').count() + text.matches('\t').count() {
+        if cleaned.chars().count()
+            != text.chars().filter(|c| *c != '\t').count() + text.matches('\t').count()
+        {
             self.problems.push(
                 Diagnostic::warning(format!("`{path}` contains control characters; they were removed"))
                     .at(doc.location(path))
@@ -456,24 +474,45 @@ impl Context<'_> {
 
     /// A one-line text value, cleaned and trimmed.
     fn line(&mut self, text: &str, doc: &YamlDocument, path: &str) -> String {
-        self.clean(text, doc, path).split_whitespace().collect::<Vec<_>>().join(" ")
+        self.clean(text, doc, path)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
     }
 
     /// A prose field: Markdown when written, a placeholder when empty.
-    fn prose(&mut self, text: Option<&str>, doc: &YamlDocument, path: &str, what: &str) -> RichText {
+    fn prose(
+        &mut self,
+        text: Option<&str>,
+        doc: &YamlDocument,
+        path: &str,
+        what: &str,
+    ) -> RichText {
         let text = text.map(|t| self.clean(t, doc, path)).unwrap_or_default();
         if text.trim().is_empty() {
-            return RichText::placeholder(format!("{what} is still to be written"), self.where_missing(doc, path));
+            return RichText::placeholder(
+                format!("{what} is still to be written"),
+                self.where_missing(doc, path),
+            );
         }
         let locate = |line: usize| doc.text_line_location(path, line);
         let parsed = parse_markdown(&text, &format!("`{path}`"), &locate, self.problems);
         if parsed.blocks.is_empty() {
-            return RichText::placeholder(format!("{what} is still to be written"), doc.location(path));
+            return RichText::placeholder(
+                format!("{what} is still to be written"),
+                doc.location(path),
+            );
         }
         parsed
     }
 
-    fn fact(&mut self, text: Option<&str>, doc: &YamlDocument, path: &str, what: &str) -> Fact<String> {
+    fn fact(
+        &mut self,
+        text: Option<&str>,
+        doc: &YamlDocument,
+        path: &str,
+        what: &str,
+    ) -> Fact<String> {
         match text.map(|t| self.line(t, doc, path)) {
             Some(t) if !t.is_empty() && !is_marker(&t) => Fact::Given(t),
             _ => Fact::Missing(Placeholder {
@@ -502,9 +541,24 @@ impl Context<'_> {
                 None
             }
         };
-        let in_person = self.figure(file.attendance.in_person.as_ref(), doc, "attendance.in_person", "In-person attendance");
-        let remote = self.figure(file.attendance.remote.as_ref(), doc, "attendance.remote", "Remote attendance");
-        let total = self.figure(file.attendance.total.as_ref(), doc, "attendance.total", "Total attendance");
+        let in_person = self.figure(
+            file.attendance.in_person.as_ref(),
+            doc,
+            "attendance.in_person",
+            "In-person attendance",
+        );
+        let remote = self.figure(
+            file.attendance.remote.as_ref(),
+            doc,
+            "attendance.remote",
+            "Remote attendance",
+        );
+        let total = self.figure(
+            file.attendance.total.as_ref(),
+            doc,
+            "attendance.total",
+            "Total attendance",
+        );
         if let (Fact::Given(a), Fact::Given(b), Fact::Given(t)) = (&in_person, &remote, &total)
             && a.value + b.value != t.value
         {
@@ -517,7 +571,12 @@ impl Context<'_> {
                 .with_hint("correct whichever figure is wrong; approximate figures keep their ~"),
             );
         }
-        let livestream = self.fact(file.livestream.as_deref(), doc, "livestream", "The livestream link");
+        let livestream = self.fact(
+            file.livestream.as_deref(),
+            doc,
+            "livestream",
+            "The livestream link",
+        );
         if let Fact::Given(url) = &livestream
             && let Err(reason) = facts::check_url(url)
         {
@@ -532,10 +591,17 @@ impl Context<'_> {
             self.problems.push(
                 Diagnostic::error("`ordinal` is empty")
                     .at(doc.location("ordinal"))
-                    .with_hint("write how the title names the meeting, e.g. ordinal: Sixth and Final"),
+                    .with_hint(
+                        "write how the title names the meeting, e.g. ordinal: Sixth and Final",
+                    ),
             );
         }
-        let location = self.fact(file.location.as_deref(), doc, "location", "The meeting's location");
+        let location = self.fact(
+            file.location.as_deref(),
+            doc,
+            "location",
+            "The meeting's location",
+        );
         Some(Meeting {
             number: file.number,
             ordinal,
@@ -548,7 +614,13 @@ impl Context<'_> {
         })
     }
 
-    fn figure(&mut self, value: Option<&serde_yaml::Value>, doc: &YamlDocument, path: &str, what: &str) -> Fact<Figure> {
+    fn figure(
+        &mut self,
+        value: Option<&serde_yaml::Value>,
+        doc: &YamlDocument,
+        path: &str,
+        what: &str,
+    ) -> Fact<Figure> {
         let text = match value {
             None | Some(serde_yaml::Value::Null) => None,
             Some(serde_yaml::Value::Number(n)) => Some(n.to_string()),
@@ -558,7 +630,10 @@ impl Context<'_> {
                     Diagnostic::error(format!("`{path}` must be a number such as 40 or ~40"))
                         .at(doc.location(path)),
                 );
-                return Fact::Missing(Placeholder { note: format!("{what} is still to be given"), location: doc.location(path) });
+                return Fact::Missing(Placeholder {
+                    note: format!("{what} is still to be given"),
+                    location: doc.location(path),
+                });
             }
         };
         match text.as_deref().map(str::trim) {
@@ -572,9 +647,14 @@ impl Context<'_> {
                     self.problems.push(
                         Diagnostic::error(format!("`{path}` is not a head count: {reason}"))
                             .at(doc.location(path))
-                            .with_hint("write a whole number, with ~ in front when approximate: ~40"),
+                            .with_hint(
+                                "write a whole number, with ~ in front when approximate: ~40",
+                            ),
                     );
-                    Fact::Missing(Placeholder { note: format!("{what} is still to be given"), location: doc.location(path) })
+                    Fact::Missing(Placeholder {
+                        note: format!("{what} is still to be given"),
+                        location: doc.location(path),
+                    })
                 }
             },
         }
@@ -583,13 +663,29 @@ impl Context<'_> {
     fn overview(&mut self, doc: &YamlDocument) -> Option<Overview> {
         let file: OverviewFile = decode(doc, "", &doc.value, "the overview", self.problems)?;
         Some(Overview {
-            introduction: self.prose(file.introduction.as_deref(), doc, "introduction", "The overview's introduction"),
-            paragraphs: self.prose(file.paragraphs.as_deref(), doc, "paragraphs", "The overview of this meeting"),
+            introduction: self.prose(
+                file.introduction.as_deref(),
+                doc,
+                "introduction",
+                "The overview's introduction",
+            ),
+            paragraphs: self.prose(
+                file.paragraphs.as_deref(),
+                doc,
+                "paragraphs",
+                "The overview of this meeting",
+            ),
         })
     }
 
     fn stakeholders(&mut self, doc: &YamlDocument) -> Option<Stakeholders> {
-        let file: StakeholdersFile = decode(doc, "", &doc.value, "the stakeholders section", self.problems)?;
+        let file: StakeholdersFile = decode(
+            doc,
+            "",
+            &doc.value,
+            "the stakeholders section",
+            self.problems,
+        )?;
         let lead_in = self.line(&file.lead_in, doc, "lead_in");
         let names: Vec<String> = file
             .organisations
@@ -601,21 +697,32 @@ impl Context<'_> {
             .collect();
         let organisations = if names.is_empty() {
             Fact::Missing(Placeholder {
-                note: "The list of stakeholders represented (by registration) is still to be given".into(),
-                location: if doc.has("organisations") { doc.location("organisations") } else { doc.location("") },
+                note: "The list of stakeholders represented (by registration) is still to be given"
+                    .into(),
+                location: if doc.has("organisations") {
+                    doc.location("organisations")
+                } else {
+                    doc.location("")
+                },
             })
         } else {
             Fact::Given(names)
         };
-        Some(Stakeholders { lead_in, organisations })
+        Some(Stakeholders {
+            lead_in,
+            organisations,
+        })
     }
 
     fn panel_updates(&mut self, doc: &YamlDocument) -> Option<PanelUpdates> {
-        let file: PanelUpdatesFile = decode(doc, "", &doc.value, "the panel updates", self.problems)?;
+        let file: PanelUpdatesFile =
+            decode(doc, "", &doc.value, "the panel updates", self.problems)?;
         let mut groups = Vec::new();
         for (i, value) in file.groups.iter().enumerate() {
             let path = format!("groups[{i}]");
-            let Some(group) = decode::<WorkingGroupFile>(doc, &path, value, "a working group", self.problems) else {
+            let Some(group) =
+                decode::<WorkingGroupFile>(doc, &path, value, "a working group", self.problems)
+            else {
                 continue;
             };
             let name = self.line(&group.name, doc, &format!("{path}.name"));
@@ -649,7 +756,9 @@ impl Context<'_> {
         let mut rows = Vec::new();
         for (i, value) in file.items.iter().enumerate() {
             let path = format!("items[{i}]");
-            let Some(row) = decode::<AgendaRowFile>(doc, &path, value, "an agenda item", self.problems) else {
+            let Some(row) =
+                decode::<AgendaRowFile>(doc, &path, value, "an agenda item", self.problems)
+            else {
                 continue;
             };
             let time = match TimeOfDay::parse(row.time.trim()) {
@@ -664,9 +773,12 @@ impl Context<'_> {
                 }
             };
             let details = match row.details.as_deref() {
-                Some(text) if !text.trim().is_empty() => {
-                    self.prose(Some(text), doc, &format!("{path}.details"), "The item's details")
-                }
+                Some(text) if !text.trim().is_empty() => self.prose(
+                    Some(text),
+                    doc,
+                    &format!("{path}.details"),
+                    "The item's details",
+                ),
                 _ => RichText::default(),
             };
             let speakers = row
@@ -677,12 +789,23 @@ impl Context<'_> {
                     let at = format!("{path}.speakers[{j}]");
                     Speaker {
                         name: self.line(&s.name, doc, &format!("{at}.name")),
-                        title: s.title.as_ref().map(|t| self.line(t, doc, &format!("{at}.title"))),
-                        organisation: s.organisation.as_ref().map(|o| self.line(o, doc, &format!("{at}.organisation"))),
+                        title: s
+                            .title
+                            .as_ref()
+                            .map(|t| self.line(t, doc, &format!("{at}.title"))),
+                        organisation: s
+                            .organisation
+                            .as_ref()
+                            .map(|o| self.line(o, doc, &format!("{at}.organisation"))),
                     }
                 })
                 .collect();
-            rows.push(AgendaRow { time, item: self.line(&row.item, doc, &format!("{path}.item")), speakers, details });
+            rows.push(AgendaRow {
+                time,
+                item: self.line(&row.item, doc, &format!("{path}.item")),
+                speakers,
+                details,
+            });
         }
         Some(Agenda { rows })
     }

@@ -100,8 +100,15 @@ pub struct RichText {
 impl RichText {
     /// A single placeholder block.
     pub fn placeholder(note: impl Into<String>, location: Location) -> Self {
-        let flag = Inline::Placeholder(Placeholder { note: note.into(), location });
-        Self { blocks: vec![Block::Paragraph { content: vec![flag] }] }
+        let flag = Inline::Placeholder(Placeholder {
+            note: note.into(),
+            location,
+        });
+        Self {
+            blocks: vec![Block::Paragraph {
+                content: vec![flag],
+            }],
+        }
     }
 
     /// Every placeholder inside, in reading order.
@@ -144,7 +151,9 @@ pub fn inlines_plain_text(inlines: &[Inline], out: &mut String) {
     for inline in inlines {
         match inline {
             Inline::Text { text } | Inline::Code { text } => out.push_str(text),
-            Inline::Emphasis { content } | Inline::Strong { content } | Inline::Link { content, .. } => {
+            Inline::Emphasis { content }
+            | Inline::Strong { content }
+            | Inline::Link { content, .. } => {
                 inlines_plain_text(content, out);
             }
             Inline::LineBreak => out.push(' '),
@@ -159,7 +168,9 @@ fn collect_block_placeholders<'a>(blocks: &'a [Block], found: &mut Vec<&'a Place
         match block {
             Block::Paragraph { content } => collect_inline_placeholders(content, found),
             Block::List { items, .. } => {
-                items.iter().for_each(|item| collect_block_placeholders(item, found));
+                items
+                    .iter()
+                    .for_each(|item| collect_block_placeholders(item, found));
             }
             Block::Quote { content } => collect_block_placeholders(content, found),
             Block::Placeholder(p) => found.push(p),
@@ -170,7 +181,9 @@ fn collect_block_placeholders<'a>(blocks: &'a [Block], found: &mut Vec<&'a Place
 fn collect_inline_placeholders<'a>(inlines: &'a [Inline], found: &mut Vec<&'a Placeholder>) {
     for inline in inlines {
         match inline {
-            Inline::Emphasis { content } | Inline::Strong { content } | Inline::Link { content, .. } => {
+            Inline::Emphasis { content }
+            | Inline::Strong { content }
+            | Inline::Link { content, .. } => {
                 collect_inline_placeholders(content, found);
             }
             Inline::Footnote { content } => collect_block_placeholders(content, found),
@@ -221,12 +234,20 @@ pub fn parse_markdown(
         _ => Vec::new(),
     };
     let footnotes = std::mem::take(&mut builder.footnotes);
-    resolve_footnotes(&mut blocks, &footnotes, field, &builder.footnote_refs, problems);
+    resolve_footnotes(
+        &mut blocks,
+        &footnotes,
+        field,
+        &builder.footnote_refs,
+        problems,
+    );
     // Markers are found only now, because the parser splits text at
     // brackets; each is placed at the first line of the field holding it.
     let mut cursor = 0;
     let mut locate = |note: &str| {
-        let offset = source[cursor..].find(note).map_or(cursor, |found| cursor + found);
+        let offset = source[cursor..]
+            .find(note)
+            .map_or(cursor, |found| cursor + found);
         cursor = offset;
         locator.line_location(line_of(offset))
     };
@@ -240,7 +261,10 @@ pub fn parse_markdown(
 enum Frame {
     Blocks(Vec<Block>),
     Paragraph(Vec<Inline>),
-    List { start: Option<u64>, items: Vec<Vec<Block>> },
+    List {
+        start: Option<u64>,
+        items: Vec<Vec<Block>>,
+    },
     Item(Vec<Block>, Vec<Inline>),
     Quote(Vec<Block>),
     Inline(InlineKind, Vec<Inline>),
@@ -284,22 +308,30 @@ impl Builder {
             Event::Start(tag) => self.start(tag, field, location, problems),
             Event::End(tag) => self.end(tag),
             Event::Text(text) => self.push_text(&text),
-            Event::Code(text) => self.push_inline(Inline::Code { text: text.into_string() }),
+            Event::Code(text) => self.push_inline(Inline::Code {
+                text: text.into_string(),
+            }),
             Event::SoftBreak => self.push_text(" "),
             Event::HardBreak => self.push_inline(Inline::LineBreak),
             Event::FootnoteReference(label) => {
                 self.footnote_refs.push((label.to_string(), location()));
-                self.push_inline(Inline::Text { text: format!("{FOOTNOTE_REF_PREFIX}{label}") });
+                self.push_inline(Inline::Text {
+                    text: format!("{FOOTNOTE_REF_PREFIX}{label}"),
+                });
             }
-            Event::Html(_) | Event::InlineHtml(_) => problems.push(
-                Diagnostic::error(format!("{field} contains HTML, which a report cannot hold"))
-                    .at(location())
-                    .with_hint("write *italic*, **bold** or a list in Markdown instead of HTML tags; a literal < is fine when not followed by a letter"),
-            ),
+            Event::Html(_) | Event::InlineHtml(_) => {
+                let problem = html_problem(field, location());
+                // One message per line, though a line holds several tags.
+                if !problems.contains(&problem) {
+                    problems.push(problem);
+                }
+            }
             Event::Rule => problems.push(
                 Diagnostic::error(format!("{field} contains a horizontal rule"))
                     .at(location())
-                    .with_hint("remove the line of --- or ***; the layout separates sections itself"),
+                    .with_hint(
+                        "remove the line of --- or ***; the layout separates sections itself",
+                    ),
             ),
             Event::InlineMath(text) | Event::DisplayMath(text) => self.push_text(&text),
             Event::TaskListMarker(_) => {}
@@ -315,14 +347,21 @@ impl Builder {
     ) {
         let frame = match tag {
             Tag::Paragraph => Frame::Paragraph(Vec::new()),
-            Tag::List(start) => Frame::List { start, items: Vec::new() },
+            Tag::List(start) => Frame::List {
+                start,
+                items: Vec::new(),
+            },
             Tag::Item => Frame::Item(Vec::new(), Vec::new()),
             Tag::BlockQuote(_) => Frame::Quote(Vec::new()),
             Tag::Emphasis => Frame::Inline(InlineKind::Emphasis, Vec::new()),
             Tag::Strong => Frame::Inline(InlineKind::Strong, Vec::new()),
             Tag::Strikethrough => Frame::Inline(InlineKind::Emphasis, Vec::new()),
-            Tag::Link { dest_url, .. } => Frame::Inline(InlineKind::Link(dest_url.into_string()), Vec::new()),
-            Tag::FootnoteDefinition(label) => Frame::FootnoteDefinition(label.into_string(), Vec::new()),
+            Tag::Link { dest_url, .. } => {
+                Frame::Inline(InlineKind::Link(dest_url.into_string()), Vec::new())
+            }
+            Tag::FootnoteDefinition(label) => {
+                Frame::FootnoteDefinition(label.into_string(), Vec::new())
+            }
             Tag::Heading { .. } => {
                 problems.push(
                     Diagnostic::error(format!("{field} contains a heading"))
@@ -343,6 +382,7 @@ impl Builder {
             }
             Tag::CodeBlock(_) => Frame::Paragraph(Vec::new()),
             Tag::HtmlBlock => {
+                problems.push(html_problem(field, location()));
                 self.skip_depth = 1;
                 return;
             }
@@ -352,7 +392,9 @@ impl Builder {
     }
 
     fn end(&mut self, _tag: TagEnd) {
-        let Some(frame) = self.stack.pop() else { return };
+        let Some(frame) = self.stack.pop() else {
+            return;
+        };
         match frame {
             Frame::Paragraph(content) => {
                 if !content.is_empty() {
@@ -384,12 +426,16 @@ impl Builder {
 
     fn push_block(&mut self, block: Block) {
         match self.stack.last_mut() {
-            Some(Frame::Blocks(blocks) | Frame::Quote(blocks) | Frame::FootnoteDefinition(_, blocks)) => {
+            Some(
+                Frame::Blocks(blocks) | Frame::Quote(blocks) | Frame::FootnoteDefinition(_, blocks),
+            ) => {
                 blocks.push(block);
             }
             Some(Frame::Item(blocks, loose)) => {
                 if !loose.is_empty() {
-                    blocks.push(Block::Paragraph { content: std::mem::take(loose) });
+                    blocks.push(Block::Paragraph {
+                        content: std::mem::take(loose),
+                    });
                 }
                 blocks.push(block);
             }
@@ -398,8 +444,11 @@ impl Builder {
     }
 
     fn push_inline(&mut self, inline: Inline) {
-        match self.stack.last_mut() {
-            Some(Frame::Paragraph(content) | Frame::Inline(_, content) | Frame::Item(_, content)) => {
+        if let Some(
+            Frame::Paragraph(content) | Frame::Inline(_, content) | Frame::Item(_, content),
+        ) = self.stack.last_mut()
+        {
+            {
                 // Adjacent text events (as around a soft break) merge into one run.
                 if let (Inline::Text { text: new }, Some(Inline::Text { text: last })) =
                     (&inline, content.last_mut())
@@ -411,12 +460,13 @@ impl Builder {
                 }
                 content.push(inline);
             }
-            _ => {}
         }
     }
 
     fn push_text(&mut self, text: &str) {
-        self.push_inline(Inline::Text { text: text.to_string() });
+        self.push_inline(Inline::Text {
+            text: text.to_string(),
+        });
     }
 }
 
@@ -441,8 +491,13 @@ fn mark_inlines(inlines: &mut Vec<Inline>, locate: &mut dyn FnMut(&str) -> Locat
             Inline::Text { text } => {
                 for piece in split_markers(&text) {
                     out.push(match piece {
-                        Piece::Text(t) => Inline::Text { text: t.to_string() },
-                        Piece::Note(note) => Inline::Placeholder(Placeholder { note: note.to_string(), location: locate(note) }),
+                        Piece::Text(t) => Inline::Text {
+                            text: t.to_string(),
+                        },
+                        Piece::Note(note) => Inline::Placeholder(Placeholder {
+                            note: note.to_string(),
+                            location: locate(note),
+                        }),
                     });
                 }
             }
@@ -468,6 +523,12 @@ fn mark_inlines(inlines: &mut Vec<Inline>, locate: &mut dyn FnMut(&str) -> Locat
     *inlines = out;
 }
 
+fn html_problem(field: &str, location: Location) -> Diagnostic {
+    Diagnostic::error(format!("{field} contains HTML, which a report cannot hold"))
+        .at(location)
+        .with_hint("write *italic*, **bold** or a list in Markdown instead of HTML tags; write \\< for a literal < before a letter")
+}
+
 /// Replaces footnote reference markers by the footnotes' content.
 fn resolve_footnotes(
     blocks: &mut [Block],
@@ -479,9 +540,13 @@ fn resolve_footnotes(
     for (label, location) in references {
         if !footnotes.contains_key(label) {
             problems.push(
-                Diagnostic::error(format!("{field} refers to footnote [^{label}], which is not defined"))
-                    .at(location.clone())
-                    .with_hint(format!("add a line \"[^{label}]: the footnote's text\" below the paragraph")),
+                Diagnostic::error(format!(
+                    "{field} refers to footnote [^{label}], which is not defined"
+                ))
+                .at(location.clone())
+                .with_hint(format!(
+                    "add a line \"[^{label}]: the footnote's text\" below the paragraph"
+                )),
             );
         }
     }
@@ -508,14 +573,18 @@ fn resolve_inlines(inlines: &mut Vec<Inline>, footnotes: &HashMap<String, Vec<Bl
         Inline::Text { text } => match text.strip_prefix(FOOTNOTE_REF_PREFIX) {
             Some(label) => match footnotes.get(label) {
                 Some(content) => {
-                    *inline = Inline::Footnote { content: content.clone() };
+                    *inline = Inline::Footnote {
+                        content: content.clone(),
+                    };
                     true
                 }
                 None => false,
             },
             None => true,
         },
-        Inline::Emphasis { content } | Inline::Strong { content } | Inline::Link { content, .. } => {
+        Inline::Emphasis { content }
+        | Inline::Strong { content }
+        | Inline::Link { content, .. } => {
             resolve_inlines(content, footnotes);
             true
         }
@@ -573,11 +642,17 @@ pub fn split_markers(text: &str) -> Vec<Piece<'_>> {
 }
 
 fn is_word_start(text: &str, index: usize) -> bool {
-    text[..index].chars().next_back().is_none_or(|c| !c.is_alphanumeric())
+    text[..index]
+        .chars()
+        .next_back()
+        .is_none_or(|c| !c.is_alphanumeric())
 }
 
 fn is_word_end(text: &str, index: usize) -> bool {
-    text[index..].chars().next().is_none_or(|c| !c.is_alphanumeric())
+    text[index..]
+        .chars()
+        .next()
+        .is_none_or(|c| !c.is_alphanumeric())
 }
 
 #[cfg(test)]
@@ -610,7 +685,9 @@ mod tests {
     fn nested_lists_keep_their_levels() {
         let (text, problems) = parse("Intro:\n\n- one\n  - one.a\n- two\n");
         assert!(problems.is_empty());
-        let Block::List { items, start: None } = &text.blocks[1] else { panic!("{text:?}") };
+        let Block::List { items, start: None } = &text.blocks[1] else {
+            panic!("{text:?}")
+        };
         assert_eq!(items.len(), 2);
         assert!(matches!(items[0][1], Block::List { .. }));
     }
@@ -627,7 +704,9 @@ mod tests {
     fn footnotes_are_resolved_in_place() {
         let (text, problems) = parse("Claim.[^1]\n\n[^1]: Source.\n");
         assert!(problems.is_empty(), "{problems:?}");
-        let Block::Paragraph { content } = &text.blocks[0] else { panic!() };
+        let Block::Paragraph { content } = &text.blocks[0] else {
+            panic!()
+        };
         assert!(matches!(content[1], Inline::Footnote { .. }));
     }
 }

@@ -14,11 +14,11 @@
 use std::io::{Cursor, Read, Write};
 
 use docx_rs::{
-    AbstractNumbering, AlignmentType, BreakType, Docx, Footer, Header, Hyperlink, HyperlinkType,
-    IndentLevel, Level, LevelJc, LevelOverride, LevelText, LineSpacing, NumPages, NumberFormat,
-    Numbering, NumberingId, PageMargin, PageNum, Paragraph, Run, RunFonts, SpecialIndentType,
-    Start, Style, StyleType, Table, TableCell, TableOfContents, TableOfContentsItem, TableRow,
-    WidthType,
+    AbstractNumbering, AlignmentType, BreakType, Docx, FieldCharType, Footer, Header, Hyperlink,
+    HyperlinkType, IndentLevel, InstrText, Level, LevelJc, LevelOverride, LevelText, LineSpacing,
+    NumPages, NumberFormat, Numbering, NumberingId, PageMargin, PageNum, Paragraph, Run, RunFonts,
+    SpecialIndentType, Start, Style, StyleType, Tab, TabLeaderType, TabValueType, Table, TableCell,
+    TableRow, WidthType,
 };
 
 use crate::model::rich::{Block, Inline};
@@ -49,7 +49,13 @@ fn twips(mm: f64) -> i32 {
 /// `headings` are the PDF's headings with their pages, used to fill in the
 /// table of contents so that it reads right on opening.
 pub fn render(view: &ReportView, headings: &[HeadingPage]) -> Result<Vec<u8>, String> {
-    let mut writer = Writer { view, numbering_ids: 2, numberings: Vec::new(), heading_index: 0, headings };
+    let mut writer = Writer {
+        view,
+        numbering_ids: 2,
+        numberings: Vec::new(),
+        heading_index: 0,
+        headings,
+    };
     let body = writer.body();
     let (width_mm, height_mm) = view.layout.page.paper.size_mm();
     let margin = twips(view.layout.page.margin_mm);
@@ -61,7 +67,10 @@ pub fn render(view: &ReportView, headings: &[HeadingPage]) -> Result<Vec<u8>, St
     #[allow(clippy::cast_sign_loss, clippy::cast_possible_truncation)]
     let size = (view.layout.fonts.size_pt * 2.0).round() as usize;
     let mut docx = Docx::new()
-        .page_size(twips(width_mm).unsigned_abs(), twips(height_mm).unsigned_abs())
+        .page_size(
+            twips(width_mm).unsigned_abs(),
+            twips(height_mm).unsigned_abs(),
+        )
         .page_margin(
             PageMargin::new()
                 .top(margin)
@@ -74,9 +83,13 @@ pub fn render(view: &ReportView, headings: &[HeadingPage]) -> Result<Vec<u8>, St
         .default_fonts(fonts)
         .default_size(size)
         .default_spacing(0)
-        .header(Header::new().add_paragraph(
-            Paragraph::new().style("Header").add_run(Run::new().add_text(&view.running_title)),
-        ))
+        .header(
+            Header::new().add_paragraph(
+                Paragraph::new()
+                    .style("Header")
+                    .add_run(Run::new().add_text(&view.running_title)),
+            ),
+        )
         .footer(page_footer(&view.layout.labels.page));
     for style in styles(view) {
         docx = docx.add_style(style);
@@ -90,7 +103,6 @@ pub fn render(view: &ReportView, headings: &[HeadingPage]) -> Result<Vec<u8>, St
         docx = match item {
             BodyItem::Paragraph(p) => docx.add_paragraph(*p),
             BodyItem::Table(t) => docx.add_table(*t),
-            BodyItem::Contents(t) => docx.add_table_of_contents(*t),
         };
     }
     let mut buffer = Cursor::new(Vec::new());
@@ -100,7 +112,9 @@ pub fn render(view: &ReportView, headings: &[HeadingPage]) -> Result<Vec<u8>, St
 
 /// "Page {page} of {pages}" with live fields.
 fn page_footer(pattern: &str) -> Footer {
-    let mut paragraph = Paragraph::new().style("Footer").align(AlignmentType::Center);
+    let mut paragraph = Paragraph::new()
+        .style("Footer")
+        .align(AlignmentType::Center);
     let mut rest = pattern;
     while let Some(open) = rest.find('{') {
         let (before, after) = rest.split_at(open);
@@ -126,7 +140,13 @@ fn page_footer(pattern: &str) -> Footer {
 
 fn styles(view: &ReportView) -> Vec<Style> {
     let body = &view.layout.fonts.body;
-    let fonts = || RunFonts::new().ascii(body).hi_ansi(body).cs(body).east_asia(body);
+    let fonts = || {
+        RunFonts::new()
+            .ascii(body)
+            .hi_ansi(body)
+            .cs(body)
+            .east_asia(body)
+    };
     let spaced = |style: Style, before: u32, after: u32| {
         style.line_spacing(LineSpacing::new().before(before).after(after))
     };
@@ -148,32 +168,108 @@ fn styles(view: &ReportView) -> Vec<Style> {
     };
     let code = &view.layout.fonts.monospace;
     vec![
-        spaced(Style::new("Normal", StyleType::Paragraph).name("Normal").q_format(true).fonts(fonts()), 0, 160),
         spaced(
-            Style::new("Title", StyleType::Paragraph).name("Title").based_on("Normal").next("Normal").q_format(true).bold().size(44).color("1F3864"),
+            Style::new("Normal", StyleType::Paragraph)
+                .name("Normal")
+                .q_format(true)
+                .fonts(fonts()),
+            0,
+            160,
+        ),
+        spaced(
+            Style::new("Title", StyleType::Paragraph)
+                .name("Title")
+                .based_on("Normal")
+                .next("Normal")
+                .q_format(true)
+                .bold()
+                .size(44)
+                .color("1F3864"),
             120,
             240,
         ),
         spaced(
-            Style::new("Subtitle", StyleType::Paragraph).name("Subtitle").based_on("Normal").next("Normal").q_format(true).size(28).color("404040"),
+            Style::new("Subtitle", StyleType::Paragraph)
+                .name("Subtitle")
+                .based_on("Normal")
+                .next("Normal")
+                .q_format(true)
+                .size(28)
+                .color("404040"),
             0,
             120,
         ),
         heading("Heading1", "heading 1", 0, 32),
         heading("Heading2", "heading 2", 1, 26),
         heading("Heading3", "heading 3", 2, 22),
-        Style::new("Hyperlink", StyleType::Character).name("Hyperlink").color("0B4F9C").underline("single"),
-        Style::new(FLAG_STYLE, StyleType::Character).name("Placeholder flag").bold().highlight("yellow").color("6B4300"),
-        Style::new("Code", StyleType::Character).name("Code").fonts(RunFonts::new().ascii(code).hi_ansi(code)),
-        Style::new("Quote", StyleType::Paragraph).name("Quote").based_on("Normal").italic().indent(Some(720), None, Some(720), None),
-        Style::new("ListParagraph", StyleType::Paragraph).name("List Paragraph").based_on("Normal").q_format(true),
-        Style::new("Header", StyleType::Paragraph).name("header").based_on("Normal").size(18).color("595959"),
-        Style::new("Footer", StyleType::Paragraph).name("footer").based_on("Normal").size(18).color("595959"),
-        spaced(Style::new("TOCHeading", StyleType::Paragraph).name("TOC Heading").based_on("Heading1").next("Normal"), 240, 120),
-        spaced(Style::new("TOC1", StyleType::Paragraph).name("toc 1").based_on("Normal").next("Normal"), 60, 60),
-        spaced(Style::new("TOC2", StyleType::Paragraph).name("toc 2").based_on("Normal").next("Normal").indent(Some(440), None, None, None), 0, 40),
-        Style::new("TableHeader", StyleType::Paragraph).name("Table Header").based_on("Normal").bold(),
-        Style::new("FootnoteText", StyleType::Paragraph).name("footnote text").based_on("Normal").size(18),
+        Style::new("Hyperlink", StyleType::Character)
+            .name("Hyperlink")
+            .color("0B4F9C")
+            .underline("single"),
+        Style::new(FLAG_STYLE, StyleType::Character)
+            .name("Placeholder flag")
+            .bold()
+            .highlight("yellow")
+            .color("6B4300"),
+        Style::new("Code", StyleType::Character)
+            .name("Code")
+            .fonts(RunFonts::new().ascii(code).hi_ansi(code)),
+        Style::new("Quote", StyleType::Paragraph)
+            .name("Quote")
+            .based_on("Normal")
+            .italic()
+            .indent(Some(720), None, Some(720), None),
+        spaced(
+            Style::new("ListParagraph", StyleType::Paragraph)
+                .name("List Paragraph")
+                .based_on("Normal")
+                .q_format(true),
+            0,
+            60,
+        ),
+        Style::new("Header", StyleType::Paragraph)
+            .name("header")
+            .based_on("Normal")
+            .size(18)
+            .color("595959"),
+        Style::new("Footer", StyleType::Paragraph)
+            .name("footer")
+            .based_on("Normal")
+            .size(18)
+            .color("595959"),
+        spaced(
+            Style::new("TOCHeading", StyleType::Paragraph)
+                .name("TOC Heading")
+                .based_on("Heading1")
+                .next("Normal"),
+            240,
+            120,
+        ),
+        spaced(
+            Style::new("TOC1", StyleType::Paragraph)
+                .name("toc 1")
+                .based_on("Normal")
+                .next("Normal"),
+            60,
+            60,
+        ),
+        spaced(
+            Style::new("TOC2", StyleType::Paragraph)
+                .name("toc 2")
+                .based_on("Normal")
+                .next("Normal")
+                .indent(Some(440), None, None, None),
+            0,
+            40,
+        ),
+        Style::new("TableHeader", StyleType::Paragraph)
+            .name("Table Header")
+            .based_on("Normal")
+            .bold(),
+        Style::new("FootnoteText", StyleType::Paragraph)
+            .name("footnote text")
+            .based_on("Normal")
+            .size(18),
     ]
 }
 
@@ -193,12 +289,22 @@ fn list_definition(id: usize, numbered: bool) -> AbstractNumbering {
                 _ => ("bullet", "▪"),
             }
         };
-        let text = text.replace('%', "%").to_string();
         #[allow(clippy::cast_possible_wrap, clippy::cast_possible_truncation)]
         let indent = 720 * (level as i32 + 1);
         definition = definition.add_level(
-            Level::new(level, Start::new(1), NumberFormat::new(format), LevelText::new(text), LevelJc::new("left"))
-                .indent(Some(indent), Some(SpecialIndentType::Hanging(360)), None, None),
+            Level::new(
+                level,
+                Start::new(1),
+                NumberFormat::new(format),
+                LevelText::new(text),
+                LevelJc::new("left"),
+            )
+            .indent(
+                Some(indent),
+                Some(SpecialIndentType::Hanging(360)),
+                None,
+                None,
+            ),
         );
     }
     definition
@@ -207,7 +313,6 @@ fn list_definition(id: usize, numbered: bool) -> AbstractNumbering {
 enum BodyItem {
     Paragraph(Box<Paragraph>),
     Table(Box<Table>),
-    Contents(Box<TableOfContents>),
 }
 
 struct Writer<'a> {
@@ -222,22 +327,27 @@ impl Writer<'_> {
     fn body(&mut self) -> Vec<BodyItem> {
         let view = self.view;
         let mut items = vec![
-            BodyItem::Paragraph(Box::new(Paragraph::new().style("Subtitle").add_run(Run::new().add_text(&view.process)))),
-            BodyItem::Paragraph(Box::new(Paragraph::new().style("Title").add_run(Run::new().add_text(&view.title)))),
+            BodyItem::Paragraph(Box::new(
+                Paragraph::new()
+                    .style("Subtitle")
+                    .add_run(Run::new().add_text(&view.process)),
+            )),
+            BodyItem::Paragraph(Box::new(
+                Paragraph::new()
+                    .style("Title")
+                    .add_run(Run::new().add_text(&view.title)),
+            )),
         ];
-        items.push(BodyItem::Paragraph(Box::new(
-            Paragraph::new().style("TOCHeading").add_run(Run::new().add_text(&view.layout.labels.contents)),
-        )));
-        items.push(BodyItem::Contents(Box::new(self.contents())));
         for section in &view.sections {
             if let Some(heading) = &section.heading {
-                items.push(self.heading(heading, 1));
+                items.push(self.heading(heading, 1, section.new_page));
             }
             match &section.body {
                 SectionBody::Missing { placeholder } => {
-                    items.push(BodyItem::Paragraph(Box::new(
-                        Paragraph::new().add_run(flag_run(&view.layout.labels.flag, &placeholder.note)),
-                    )));
+                    items
+                        .push(BodyItem::Paragraph(Box::new(Paragraph::new().add_run(
+                            flag_run(&view.layout.labels.flag, &placeholder.note),
+                        ))));
                 }
                 SectionBody::Facts { facts } => {
                     for fact in facts {
@@ -249,94 +359,177 @@ impl Writer<'_> {
                     }
                 }
                 SectionBody::Prose { blocks } => {
-                    items.extend(self.blocks(blocks, 0).into_iter().map(|p| BodyItem::Paragraph(Box::new(p))));
+                    items.extend(
+                        self.blocks(blocks, 0)
+                            .into_iter()
+                            .map(|p| BodyItem::Paragraph(Box::new(p))),
+                    );
                 }
                 SectionBody::Groups { groups } => {
                     for group in groups {
-                        items.push(self.heading(&group.name, 2));
+                        items.push(self.heading(&group.name, 2, false));
                         for part in &group.parts {
                             let mut paragraphs = self.blocks(&part.blocks, 0);
                             let label = Run::new().bold().add_text(format!("{}: ", part.label));
                             // The label runs into the first paragraph, as in the PDF.
                             match paragraphs.first_mut() {
                                 Some(first) if first.property.numbering_property.is_none() => {
-                                    first.children.insert(0, docx_rs::ParagraphChild::Run(Box::new(label)));
+                                    first
+                                        .children
+                                        .insert(0, docx_rs::ParagraphChild::Run(Box::new(label)));
                                 }
                                 _ => paragraphs.insert(0, Paragraph::new().add_run(label)),
                             }
-                            items.extend(paragraphs.into_iter().map(|p| BodyItem::Paragraph(Box::new(p))));
+                            items.extend(
+                                paragraphs
+                                    .into_iter()
+                                    .map(|p| BodyItem::Paragraph(Box::new(p))),
+                            );
                         }
                     }
                 }
                 SectionBody::Agenda { title, date, rows } => {
                     items.push(BodyItem::Paragraph(Box::new(
-                        Paragraph::new().keep_next(true).add_run(Run::new().bold().add_text(title)),
+                        Paragraph::new()
+                            .keep_next(true)
+                            .add_run(Run::new().bold().add_text(title)),
                     )));
                     if let Some(date) = date {
                         items.push(BodyItem::Paragraph(Box::new(
-                            Paragraph::new().keep_next(true).add_run(Run::new().add_text(date)),
+                            Paragraph::new()
+                                .keep_next(true)
+                                .add_run(Run::new().add_text(date)),
                         )));
                     }
                     items.push(BodyItem::Table(Box::new(self.agenda_table(rows))));
                 }
             }
+            // The contents follow the title block's facts, as in the PDF.
+            if section.id == "meeting" {
+                items.push(BodyItem::Paragraph(Box::new(
+                    Paragraph::new()
+                        .style("TOCHeading")
+                        .add_run(Run::new().add_text(&view.layout.labels.contents)),
+                )));
+                items.extend(
+                    self.contents()
+                        .into_iter()
+                        .map(|p| BodyItem::Paragraph(Box::new(p))),
+                );
+            }
         }
         items
     }
 
-    fn heading(&mut self, text: &str, level: usize) -> BodyItem {
+    fn heading(&mut self, text: &str, level: usize, new_page: bool) -> BodyItem {
         self.heading_index += 1;
         let id = self.heading_index;
         BodyItem::Paragraph(Box::new(
             Paragraph::new()
                 .style(&format!("Heading{level}"))
+                .keep_next(true)
+                .page_break_before(new_page)
                 .add_bookmark_start(id, toc_key(id))
                 .add_run(Run::new().add_text(text))
                 .add_bookmark_end(id),
         ))
     }
 
-    /// The table of contents, with entries and pages already in place.
-    fn contents(&self) -> TableOfContents {
-        let mut toc = TableOfContents::new().heading_styles_range(1, 2).hyperlink().alias("Table of Contents");
-        let mut index = 0;
+    /// The table of contents as Word writes it once updated: a TOC field
+    /// whose result is already the entries, each a hyperlink to its heading
+    /// with a PAGEREF field showing the page the PDF puts it on. Word and
+    /// LibreOffice show it as it is, with no "update fields" prompt.
+    fn contents(&self) -> Vec<Paragraph> {
+        let mut entries = Vec::new();
         for section in &self.view.sections {
-            let entry = |text: &str, level: usize, index: &mut usize| {
-                *index += 1;
-                let page = self
-                    .headings
-                    .iter()
-                    .filter(|h| h.level == level && h.text == text)
-                    .map(|h| h.page.to_string())
-                    .next()
-                    .unwrap_or_default();
-                TableOfContentsItem::new().text(text).level(level).toc_key(toc_key(*index)).page_ref(page)
-            };
             if let Some(heading) = &section.heading {
-                toc = toc.add_item(entry(heading, 1, &mut index));
+                entries.push((heading.clone(), 1));
             }
             if let SectionBody::Groups { groups } = &section.body {
-                for group in groups {
-                    toc = toc.add_item(entry(&group.name, 2, &mut index));
-                }
+                entries.extend(groups.iter().map(|g| (g.name.clone(), 2)));
             }
         }
-        toc
+        let (width_mm, _) = self.view.layout.page.paper.size_mm();
+        let text_width =
+            twips(width_mm - 2.0 * self.view.layout.page.margin_mm).unsigned_abs() as usize;
+        let field = |kind: FieldCharType| Run::new().add_field_char(kind, false);
+        let count = entries.len();
+        let mut paragraphs = Vec::new();
+        for (index, (text, level)) in entries.into_iter().enumerate() {
+            let key = toc_key(index + 1);
+            let page = self
+                .headings
+                .iter()
+                .find(|h| h.level == level && h.text == text)
+                .map(|h| h.page.to_string())
+                .unwrap_or_default();
+            let mut paragraph = Paragraph::new().style(&format!("TOC{level}")).add_tab(
+                Tab::new()
+                    .val(TabValueType::Right)
+                    .leader(TabLeaderType::Dot)
+                    .pos(text_width),
+            );
+            if index == 0 {
+                paragraph =
+                    paragraph
+                        .add_run(field(FieldCharType::Begin))
+                        .add_run(Run::new().add_instr_text(InstrText::Unsupported(
+                            r#"TOC \o "1-2" \h \z \u"#.into(),
+                        )))
+                        .add_run(field(FieldCharType::Separate));
+            }
+            paragraph = paragraph.add_hyperlink(
+                Hyperlink::new(&key, HyperlinkType::Anchor)
+                    .add_run(Run::new().add_text(&text))
+                    .add_run(Run::new().add_tab())
+                    .add_run(field(FieldCharType::Begin))
+                    .add_run(
+                        Run::new()
+                            .add_instr_text(InstrText::Unsupported(format!(r"PAGEREF {key} \h"))),
+                    )
+                    .add_run(field(FieldCharType::Separate))
+                    .add_run(Run::new().add_text(page))
+                    .add_run(field(FieldCharType::End)),
+            );
+            if index + 1 == count {
+                paragraph = paragraph.add_run(field(FieldCharType::End));
+            }
+            paragraphs.push(paragraph);
+        }
+        paragraphs
     }
 
     fn agenda_table(&mut self, rows: &[crate::view::AgendaRowView]) -> Table {
         let (width_mm, _) = self.view.layout.page.paper.size_mm();
-        let text_width = twips(width_mm - 2.0 * self.view.layout.page.margin_mm).unsigned_abs() as usize;
+        let text_width =
+            twips(width_mm - 2.0 * self.view.layout.page.margin_mm).unsigned_abs() as usize;
         let time_width = text_width / 6;
         let item_width = text_width - time_width;
         let cell = |paragraphs: Vec<Paragraph>, width: usize| {
-            paragraphs.into_iter().fold(TableCell::new().width(width, WidthType::Dxa), TableCell::add_paragraph)
+            paragraphs.into_iter().fold(
+                TableCell::new().width(width, WidthType::Dxa),
+                TableCell::add_paragraph,
+            )
         };
         let labels = &self.view.layout.labels;
         let mut table_rows = vec![
             TableRow::new(vec![
-                cell(vec![Paragraph::new().style("TableHeader").add_run(Run::new().add_text(&labels.agenda_time))], time_width),
-                cell(vec![Paragraph::new().style("TableHeader").add_run(Run::new().add_text(&labels.agenda_item))], item_width),
+                cell(
+                    vec![
+                        Paragraph::new()
+                            .style("TableHeader")
+                            .add_run(Run::new().add_text(&labels.agenda_time)),
+                    ],
+                    time_width,
+                ),
+                cell(
+                    vec![
+                        Paragraph::new()
+                            .style("TableHeader")
+                            .add_run(Run::new().add_text(&labels.agenda_item)),
+                    ],
+                    item_width,
+                ),
             ])
             .row_height(HEADER_ROW_MARK)
             .cant_split(),
@@ -345,7 +538,10 @@ impl Writer<'_> {
             let content = self.blocks(&row.blocks, 0);
             table_rows.push(
                 TableRow::new(vec![
-                    cell(vec![Paragraph::new().add_run(Run::new().add_text(&row.time))], time_width),
+                    cell(
+                        vec![Paragraph::new().add_run(Run::new().add_text(&row.time))],
+                        time_width,
+                    ),
                     cell(content, item_width),
                 ])
                 .cant_split(),
@@ -361,19 +557,29 @@ impl Writer<'_> {
         let mut out = Vec::new();
         for block in blocks {
             match block {
-                Block::Paragraph { content } => out.push(self.inlines(Paragraph::new(), content, Format::default())),
+                Block::Paragraph { content } => {
+                    out.push(self.inlines(Paragraph::new(), content, Format::default()))
+                }
                 Block::Quote { content } => {
-                    out.extend(self.blocks(content, depth).into_iter().map(|p| p.style("Quote")));
+                    out.extend(
+                        self.blocks(content, depth)
+                            .into_iter()
+                            .map(|p| p.style("Quote")),
+                    );
                 }
                 Block::Placeholder(p) => {
-                    out.push(Paragraph::new().add_run(flag_run(&self.view.layout.labels.flag, &p.note)));
+                    out.push(
+                        Paragraph::new().add_run(flag_run(&self.view.layout.labels.flag, &p.note)),
+                    );
                 }
                 Block::List { start, items } => {
                     let id = self.numbering_ids;
                     self.numbering_ids += 1;
                     let numbering = match start {
-                        Some(n) => Numbering::new(id, DECIMALS)
-                            .add_override(LevelOverride::new(depth.min(2)).start(usize::try_from(*n).unwrap_or(1))),
+                        Some(n) => Numbering::new(id, DECIMALS).add_override(
+                            LevelOverride::new(depth.min(2))
+                                .start(usize::try_from(*n).unwrap_or(1)),
+                        ),
                         None => Numbering::new(id, BULLETS),
                     };
                     self.numberings.push(numbering);
@@ -381,15 +587,24 @@ impl Writer<'_> {
                         let mut first = true;
                         for block in item {
                             match block {
-                                Block::List { .. } => out.extend(self.blocks(std::slice::from_ref(block), depth + 1)),
+                                Block::List { .. } => {
+                                    out.extend(self.blocks(std::slice::from_ref(block), depth + 1))
+                                }
                                 _ => {
-                                    for paragraph in self.blocks(std::slice::from_ref(block), depth) {
+                                    for paragraph in self.blocks(std::slice::from_ref(block), depth)
+                                    {
                                         let paragraph = paragraph.style("ListParagraph");
-                                        #[allow(clippy::cast_possible_wrap, clippy::cast_possible_truncation)]
+                                        #[allow(
+                                            clippy::cast_possible_wrap,
+                                            clippy::cast_possible_truncation
+                                        )]
                                         let indent = 720 * (depth.min(2) as i32 + 1);
                                         out.push(if first {
                                             first = false;
-                                            paragraph.numbering(NumberingId::new(id), IndentLevel::new(depth.min(2)))
+                                            paragraph.numbering(
+                                                NumberingId::new(id),
+                                                IndentLevel::new(depth.min(2)),
+                                            )
                                         } else {
                                             paragraph.indent(Some(indent), None, None, None)
                                         });
@@ -404,19 +619,41 @@ impl Writer<'_> {
         out
     }
 
-    fn inlines(&mut self, mut paragraph: Paragraph, inlines: &[Inline], format: Format) -> Paragraph {
+    fn inlines(
+        &mut self,
+        mut paragraph: Paragraph,
+        inlines: &[Inline],
+        format: Format,
+    ) -> Paragraph {
         for inline in inlines {
             paragraph = match inline {
                 Inline::Text { text } => paragraph.add_run(format.run(text)),
-                Inline::Emphasis { content } => self.inlines(paragraph, content, Format { italic: true, ..format }),
-                Inline::Strong { content } => self.inlines(paragraph, content, Format { bold: true, ..format }),
+                Inline::Emphasis { content } => self.inlines(
+                    paragraph,
+                    content,
+                    Format {
+                        italic: true,
+                        ..format
+                    },
+                ),
+                Inline::Strong { content } => self.inlines(
+                    paragraph,
+                    content,
+                    Format {
+                        bold: true,
+                        ..format
+                    },
+                ),
                 Inline::Code { text } => paragraph.add_run(format.run(text).style("Code")),
-                Inline::LineBreak => paragraph.add_run(Run::new().add_break(BreakType::TextWrapping)),
+                Inline::LineBreak => {
+                    paragraph.add_run(Run::new().add_break(BreakType::TextWrapping))
+                }
                 Inline::Link { url, content } => {
                     let mut text = String::new();
                     crate::model::rich::inlines_plain_text(content, &mut text);
                     paragraph.add_hyperlink(
-                        Hyperlink::new(url, HyperlinkType::External).add_run(format.run(&text).style("Hyperlink")),
+                        Hyperlink::new(url, HyperlinkType::External)
+                            .add_run(format.run(&text).style("Hyperlink")),
                     )
                 }
                 Inline::Footnote { content } => {
@@ -426,7 +663,9 @@ impl Writer<'_> {
                     }
                     paragraph.add_run(Run::new().add_footnote_reference(footnote))
                 }
-                Inline::Placeholder(p) => paragraph.add_run(flag_run(&self.view.layout.labels.flag, &p.note)),
+                Inline::Placeholder(p) => {
+                    paragraph.add_run(flag_run(&self.view.layout.labels.flag, &p.note))
+                }
             };
         }
         paragraph
@@ -438,7 +677,13 @@ fn toc_key(index: usize) -> String {
 }
 
 fn flag_run(label: &str, note: &str) -> Run {
-    Run::new().style(FLAG_STYLE).add_text(format!("{label}: {note}"))
+    // Highlighted on the run as well as by style: LibreOffice ignores a
+    // character style's highlight.
+    Run::new()
+        .style(FLAG_STYLE)
+        .bold()
+        .highlight("yellow")
+        .add_text(clean_xml_text(&format!("{label}: {note}")))
 }
 
 /// Bold and italic, as inherited by nested inline content.
@@ -500,9 +745,15 @@ pub mod package {
             let content = match name.as_str() {
                 "docProps/core.xml" => core_properties(view).into_bytes(),
                 "docProps/app.xml" => app_properties(view).into_bytes(),
-                "word/document.xml" => mark_header_rows(&String::from_utf8_lossy(&content)).into_bytes(),
-                "word/styles.xml" => set_language(&String::from_utf8_lossy(&content), &view.language).into_bytes(),
-                "word/settings.xml" => set_language_settings(&String::from_utf8_lossy(&content)).into_bytes(),
+                "word/document.xml" => {
+                    mark_header_rows(&String::from_utf8_lossy(&content)).into_bytes()
+                }
+                "word/styles.xml" => {
+                    set_language(&String::from_utf8_lossy(&content), &view.language).into_bytes()
+                }
+                "word/settings.xml" => {
+                    set_language_settings(&String::from_utf8_lossy(&content)).into_bytes()
+                }
                 _ => content,
             };
             output.start_file(name, options)?;
@@ -512,11 +763,18 @@ pub mod package {
     }
 
     fn xml_escape(text: &str) -> String {
-        clean_xml_text(text).replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+        clean_xml_text(text)
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;")
+            .replace('"', "&quot;")
     }
 
     fn core_properties(view: &ReportView) -> String {
-        let date = view.date.as_ref().map_or_else(source_date, |d| format!("{}T00:00:00Z", d.iso));
+        let date = view
+            .date
+            .as_ref()
+            .map_or_else(source_date, |d| format!("{}T00:00:00Z", d.iso));
         format!(
             concat!(
                 r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
@@ -539,11 +797,19 @@ pub mod package {
 
     /// The date of `SOURCE_DATE_EPOCH`, for reports whose data gives none.
     fn source_date() -> String {
-        let seconds: i64 = std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.parse().ok()).unwrap_or(0);
+        let seconds: i64 = std::env::var("SOURCE_DATE_EPOCH")
+            .ok()
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
         let days = seconds.div_euclid(86_400);
         let (y, m, d) = civil_from_days(days);
         let rest = seconds.rem_euclid(86_400);
-        format!("{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z", rest / 3600, rest % 3600 / 60, rest % 60)
+        format!(
+            "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+            rest / 3600,
+            rest % 3600 / 60,
+            rest % 60
+        )
     }
 
     /// Days since 1970-01-01 to a calendar date (Howard Hinnant's algorithm).
@@ -592,7 +858,10 @@ pub mod package {
 
     /// Sets the language of the default run properties.
     fn set_language(styles: &str, language: &str) -> String {
-        let lang = format!(r#"<w:lang w:val="{0}" w:eastAsia="{0}" w:bidi="{0}" />"#, xml_escape(language));
+        let lang = format!(
+            r#"<w:lang w:val="{0}" w:eastAsia="{0}" w:bidi="{0}" />"#,
+            xml_escape(language)
+        );
         match styles.find("<w:rPrDefault><w:rPr>") {
             Some(at) => {
                 let insert = at + "<w:rPrDefault><w:rPr>".len();

@@ -23,27 +23,37 @@ pub struct TypstSource {
 impl TypstSource {
     /// The template location behind a 1-based line of the generated source.
     pub fn origin(&self, line: usize) -> Location {
-        self.origins.get(line.saturating_sub(1)).cloned().unwrap_or_else(|| Location::file("layouts/typst"))
+        self.origins
+            .get(line.saturating_sub(1))
+            .cloned()
+            .unwrap_or_else(|| Location::file("layouts/typst"))
     }
 }
 
 /// Runs the templates over the view.
 pub fn typst_source(layout: &Layout, view: &ReportView) -> Result<TypstSource, Diagnostic> {
-    let raw = layout.registry.render(MAIN_TEMPLATE, view).map_err(|error| {
-        let template = error.template_name.clone().unwrap_or_else(|| MAIN_TEMPLATE.to_string());
-        let file = layout
-            .template_files
-            .iter()
-            .find(|(name, _)| *name == template)
-            .map_or_else(|| layout.dir.join("typst"), |(_, path)| path.clone());
-        let location = match (error.line_no, error.column_no) {
-            (Some(line), Some(column)) => Location::at(file, line, column),
-            _ => Location::file(file),
-        };
-        Diagnostic::error(format!("the layout's template failed: {}", error.reason()))
+    let raw =
+        layout
+            .registry
+            .render(MAIN_TEMPLATE, view)
+            .map_err(|error| {
+                let template = error
+                    .template_name
+                    .clone()
+                    .unwrap_or_else(|| MAIN_TEMPLATE.to_string());
+                let file = layout
+                    .template_files
+                    .iter()
+                    .find(|(name, _)| *name == template)
+                    .map_or_else(|| layout.dir.join("typst"), |(_, path)| path.clone());
+                let location = match (error.line_no, error.column_no) {
+                    (Some(line), Some(column)) => Location::at(file, line, column),
+                    _ => Location::file(file),
+                };
+                Diagnostic::error(format!("the layout's template failed: {}", error.reason()))
             .at(location)
             .with_hint("a template can only use the fields of the report view; see ARCHITECTURE.md")
-    })?;
+            })?;
     Ok(trace_origins(&raw, layout))
 }
 

@@ -10,12 +10,12 @@ use std::path::{Path, PathBuf};
 use typst::diag::{FileError, FileResult, Severity as TypstSeverity, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime, Smart};
 use typst::introspection::Introspector as _;
-use typst_layout::PagedDocument;
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
 use typst::text::{Font, FontBook, FontInfo};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World, WorldExt};
 use typst_kit::fonts::{FontPath, FontStore};
+use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::diagnostics::{Diagnostic, Location, Severity};
@@ -39,11 +39,19 @@ impl Fonts {
         collect_font_files(dir, &mut files);
         files.sort();
         for path in files {
-            let Ok(data) = std::fs::read(&path) else { continue };
+            let Ok(data) = std::fs::read(&path) else {
+                continue;
+            };
             for (index, info) in FontInfo::iter(&data).enumerate() {
                 families.push(info.family.to_lowercase());
                 let index = u32::try_from(index).unwrap_or(0);
-                store.push((FontPath { path: path.clone(), index }, info));
+                store.push((
+                    FontPath {
+                        path: path.clone(),
+                        index,
+                    },
+                    info,
+                ));
             }
         }
         if families.is_empty() {
@@ -73,16 +81,19 @@ impl Fonts {
 }
 
 fn collect_font_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
     for entry in entries.flatten() {
         let path = entry.path();
         if path.is_dir() {
             collect_font_files(&path, out);
-        } else if path
-            .extension()
-            .and_then(|e| e.to_str())
-            .is_some_and(|e| matches!(e.to_ascii_lowercase().as_str(), "ttf" | "otf" | "ttc" | "otc"))
-        {
+        } else if path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
+            matches!(
+                e.to_ascii_lowercase().as_str(),
+                "ttf" | "otf" | "ttc" | "otc"
+            )
+        }) {
             out.push(path);
         }
     }
@@ -183,10 +194,17 @@ pub fn compile(
 ) -> Result<CompiledPdf, Vec<Diagnostic>> {
     let world = ReportWorld::new(source, fonts, date);
     let warned = typst::compile::<PagedDocument>(&world);
-    let warnings: Vec<Diagnostic> = warned.warnings.iter().map(|d| convert(&world, d, origin)).collect();
-    let document = warned
-        .output
-        .map_err(|errors| errors.iter().map(|d| convert(&world, d, origin)).collect::<Vec<_>>())?;
+    let warnings: Vec<Diagnostic> = warned
+        .warnings
+        .iter()
+        .map(|d| convert(&world, d, origin))
+        .collect();
+    let document = warned.output.map_err(|errors| {
+        errors
+            .iter()
+            .map(|d| convert(&world, d, origin))
+            .collect::<Vec<_>>()
+    })?;
     let standards = PdfStandards::new(&[PdfStandard::A_2b, PdfStandard::Ua_1])
         .map_err(|e| vec![Diagnostic::error(format!("PDF standards: {}", e.message()))])?;
     let options = PdfOptions {
@@ -197,10 +215,19 @@ pub fn compile(
         tagged: true,
         ..PdfOptions::default()
     };
-    let bytes = typst_pdf::pdf(&document, &options)
-        .map_err(|errors| errors.iter().map(|d| convert(&world, d, origin)).collect::<Vec<_>>())?;
+    let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| {
+        errors
+            .iter()
+            .map(|d| convert(&world, d, origin))
+            .collect::<Vec<_>>()
+    })?;
     let headings = heading_pages(&document);
-    Ok(CompiledPdf { bytes, headings, page_count: document.pages().len(), warnings })
+    Ok(CompiledPdf {
+        bytes,
+        headings,
+        page_count: document.pages().len(),
+        warnings,
+    })
 }
 
 fn heading_pages(document: &PagedDocument) -> Vec<HeadingPage> {
@@ -214,8 +241,14 @@ fn heading_pages(document: &PagedDocument) -> Vec<HeadingPage> {
             let heading = content.to_packed::<HeadingElem>()?;
             let location = content.location()?;
             let page = introspector.page(location)?.get();
-            let level = heading.resolve_level(typst::foundations::StyleChain::default()).get();
-            Some(HeadingPage { text: heading.body.plain_text().to_string(), level, page })
+            let level = heading
+                .resolve_level(typst::foundations::StyleChain::default())
+                .get();
+            Some(HeadingPage {
+                text: heading.body.plain_text().to_string(),
+                level,
+                page,
+            })
         })
         .filter(|h| h.text != "Contents")
         .collect()
@@ -223,14 +256,26 @@ fn heading_pages(document: &PagedDocument) -> Vec<HeadingPage> {
 
 /// Turns a Typst diagnostic into ours, placed where `origin` says the
 /// generated line came from.
-fn convert(world: &ReportWorld<'_>, diagnostic: &SourceDiagnostic, origin: &dyn Fn(usize) -> Location) -> Diagnostic {
+fn convert(
+    world: &ReportWorld<'_>,
+    diagnostic: &SourceDiagnostic,
+    origin: &dyn Fn(usize) -> Location,
+) -> Diagnostic {
     let severity = match diagnostic.severity {
         TypstSeverity::Error => Severity::Error,
         TypstSeverity::Warning => Severity::Warning,
     };
-    let mut ours = Diagnostic { severity, message: diagnostic.message.to_string(), location: None, hint: None };
+    let mut ours = Diagnostic {
+        severity,
+        message: diagnostic.message.to_string(),
+        location: None,
+        hint: None,
+    };
     if let Some(range) = world.range(diagnostic.span) {
-        let line = world.main.text()[..range.start.min(world.main.text().len())].matches('\n').count() + 1;
+        let line = world.main.text()[..range.start.min(world.main.text().len())]
+            .matches('\n')
+            .count()
+            + 1;
         ours.location = Some(origin(line));
     }
     if let Some(hint) = diagnostic.hints.first() {

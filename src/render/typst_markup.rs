@@ -125,13 +125,24 @@ mod tests {
 
     #[test]
     fn nested_lists_become_calls() {
-        let text = |t: &str| Block::Paragraph { content: vec![Inline::Text { text: t.into() }] };
+        let text = |t: &str| Block::Paragraph {
+            content: vec![Inline::Text { text: t.into() }],
+        };
         let list = Block::List {
             start: None,
-            items: vec![vec![text("a"), Block::List { start: Some(3), items: vec![vec![text("b")]] }]],
+            items: vec![vec![
+                text("a"),
+                Block::List {
+                    start: Some(3),
+                    items: vec![vec![text("b")]],
+                },
+            ]],
         };
-        assert_eq!(blocks(&[list]), r##"#list([#"a"
+        assert_eq!(
+            blocks(&[list]),
+            r##"#list([#"a"
 
-#enum(start: 3, [#"b"])])"##);
+#enum(start: 3, [#"b"])])"##
+        );
     }
 }

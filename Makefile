@@ -1,0 +1,65 @@
+# The editor's commands. `make report` and `make test` are all a fresh
+# Debian machine with Rust needs: they build the tool and, for the tests,
+# install the document tools they read the outputs with.
+
+CARGO ?= cargo
+BIN := target/debug/report
+OUT := out
+
+RUST_SOURCES := Cargo.toml Cargo.lock $(shell find src -name '*.rs')
+REPORT_SOURCES := $(shell find report-data layouts fonts -type f 2>/dev/null)
+
+# Debian packages the tests read outputs with: pdftotext, pdfinfo, pdffonts
+# (poppler-utils), qpdf, and LibreOffice for the DOCX round trip.
+TEST_TOOLS := pdftotext:poppler-utils qpdf:qpdf soffice:libreoffice-writer-nogui
+
+.PHONY: report final check placeholders test lint fmt tools clean help
+
+help:
+	@echo "make report        build out/*.pdf and out/*.docx (drafts, placeholders flagged)"
+	@echo "make final         build the versions partners receive; refuses while placeholders remain"
+	@echo "make check         check the sources; fails when a required section is missing"
+	@echo "make placeholders  list what is still to be written, with file:line:col"
+	@echo "make test          run every test (installs the document tools if missing)"
+
+report: $(OUT)/.built
+
+$(BIN): $(RUST_SOURCES)
+	$(CARGO) build --locked
+	@touch $@
+
+$(OUT)/.built: $(BIN) $(REPORT_SOURCES)
+	$(BIN) build --out $(OUT)
+	@touch $@
+
+final: $(BIN)
+	$(BIN) build --final --out $(OUT)
+
+check: $(BIN)
+	$(BIN) check
+
+placeholders: $(BIN)
+	$(BIN) placeholders
+
+test: tools lint
+	$(CARGO) test --locked
+
+lint:
+	$(CARGO) fmt --all -- --check
+	$(CARGO) clippy --locked --all-targets -- -D warnings
+
+fmt:
+	$(CARGO) fmt --all
+
+tools:
+	@missing=""; for pair in $(TEST_TOOLS); do \
+	  command -v $${pair%%:*} >/dev/null 2>&1 || missing="$$missing $${pair##*:}"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+clean:
+	rm -rf $(OUT)

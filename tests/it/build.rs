@@ -1,0 +1,311 @@
+//! Building the sixth-meeting report: content, flags, gates and outputs.
+
+use crate::support::*;
+
+/// Builds the repository's reports into a temporary project once per test.
+fn built() -> TempProject {
+    let project = TempProject::new(None);
+    let output = project.run(&["build"]);
+    assert!(
+        output.status.success(),
+        "build failed:\n{}",
+        stderr(&output)
+    );
+    project
+}
+
+const PDF: &str = "out/06-sixth-meeting.pdf";
+const DOCX: &str = "out/06-sixth-meeting.docx";
+
+#[test]
+fn every_sentence_of_the_seed_is_in_both_documents() {
+    let project = built();
+    let pdf = normalise(&pdf_text(&project.path(PDF)));
+    let docx = normalise(&docx_text(&project.path(DOCX)));
+    let sentences = seed_sentences();
+    assert!(
+        sentences.len() > 40,
+        "the seed has its sentences: {sentences:?}"
+    );
+    let missing_pdf: Vec<&String> = sentences
+        .iter()
+        .filter(|s| !pdf.contains(s.as_str()))
+        .collect();
+    let missing_docx: Vec<&String> = sentences
+        .iter()
+        .filter(|s| !docx.contains(s.as_str()))
+        .collect();
+    assert!(
+        missing_pdf.is_empty(),
+        "not in the PDF: {missing_pdf:#?}\n\nPDF text: {pdf}"
+    );
+    assert!(
+        missing_docx.is_empty(),
+        "not in the DOCX: {missing_docx:#?}\n\nDOCX text: {docx}"
+    );
+}
+
+#[test]
+fn placeholders_are_flagged_in_both_documents() {
+    let project = built();
+    let pdf = pdf_text(&project.path(PDF));
+    let docx = docx_text(&project.path(DOCX));
+    for flag in [
+        "TO DO: [link to last report with page #s]",
+        "TO DO: The introduction of Consumer Education is still to be written",
+        "TO DO: The discussion of Network Resiliency is still to be written",
+        "TO DO: The list of stakeholders represented (by registration) is still to be given",
+    ] {
+        assert!(normalise_spaces(&pdf).contains(flag), "PDF lacks {flag:?}");
+        assert!(docx.contains(flag), "DOCX lacks {flag:?}");
+    }
+    let document = docx_part(&project.path(DOCX), "word/document.xml");
+    assert!(
+        document.contains(r#"<w:highlight w:val="yellow" />"#),
+        "flags are highlighted in the DOCX"
+    );
+}
+
+fn normalise_spaces(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn check_lists_placeholders_with_their_locations() {
+    let project = TempProject::new(None);
+    let output = project.run(&["placeholders"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    insta::assert_snapshot!("placeholders", String::from_utf8_lossy(&output.stdout));
+    let check = project.run(&["check"]);
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "a draft with placeholders passes check:\n{}",
+        stderr(&check)
+    );
+    assert!(
+        stderr(&check).contains("0 errors, 10 warnings"),
+        "{}",
+        stderr(&check)
+    );
+}
+
+#[test]
+fn final_check_and_final_build_refuse_placeholders() {
+    let project = TempProject::new(None);
+    let check = project.run(&["check", "--final"]);
+    assert_eq!(check.status.code(), Some(1));
+    assert!(stderr(&check).contains("10 errors"), "{}", stderr(&check));
+    let build = project.run(&["build", "--final"]);
+    assert_eq!(build.status.code(), Some(1));
+    assert!(
+        !project.path(PDF).exists() && !project.path(DOCX).exists(),
+        "a refused final build writes nothing"
+    );
+}
+
+#[test]
+fn a_missing_required_section_fails_check_naming_it() {
+    let project = TempProject::new(None);
+    std::fs::remove_file(project.path("report-data/06-sixth-meeting/overview.yaml")).unwrap();
+    let output = project.run(&["check"]);
+    assert_eq!(output.status.code(), Some(1));
+    let message = stderr(&output);
+    assert!(
+        message.contains("error: required section `Overview` is missing"),
+        "{message}"
+    );
+    assert!(
+        message.contains("--> report-data/06-sixth-meeting/overview.yaml"),
+        "{message}"
+    );
+}
+
+#[test]
+fn a_missing_optional_section_is_a_flag_not_an_error() {
+    let project = TempProject::new(None);
+    std::fs::remove_file(project.path("report-data/06-sixth-meeting/stakeholders.yaml")).unwrap();
+    let output = project.run(&["build"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let pdf = normalise_spaces(&pdf_text(&project.path(PDF)));
+    assert!(
+        pdf.contains("TO DO: The stakeholders section is still to be written (stakeholders.yaml)"),
+        "{pdf}"
+    );
+}
+
+#[test]
+fn generated_typst_source_matches_its_snapshot() {
+    let project = TempProject::new(None);
+    let output = project.run(&["source", "06-sixth-meeting"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    insta::assert_snapshot!("typst_source", String::from_utf8_lossy(&output.stdout));
+}
+
+#[test]
+fn docx_xml_matches_its_snapshot() {
+    let project = built();
+    let document = docx_part(&project.path(DOCX), "word/document.xml").replace("><", ">\n<");
+    insta::assert_snapshot!("docx_document_xml", document);
+}
+
+#[test]
+fn docx_has_structure_word_understands() {
+    let project = built();
+    let docx = project.path(DOCX);
+    let styles = docx_part(&docx, "word/styles.xml");
+    for (style, level) in [("Heading1", 0), ("Heading2", 1), ("Heading3", 2)] {
+        let at = styles
+            .find(&format!(r#"w:styleId="{style}""#))
+            .unwrap_or_else(|| panic!("{style} style"));
+        let end = styles[at..].find("</w:style>").unwrap() + at;
+        assert!(
+            styles[at..end].contains(&format!(r#"<w:outlineLvl w:val="{level}" />"#)),
+            "{style} outline level"
+        );
+    }
+    assert!(styles.contains(r#"w:styleId="Hyperlink""#));
+    assert!(
+        styles.contains(r#"<w:lang w:val="en-CA""#),
+        "language in the styles"
+    );
+    let core = docx_part(&docx, "docProps/core.xml");
+    assert!(
+        core.contains("<dc:title>Report on Sixth and Final Multistakeholder Meeting</dc:title>"),
+        "{core}"
+    );
+    assert!(
+        core.contains("2019-04-18T00:00:00Z"),
+        "created date from the data: {core}"
+    );
+    let document = docx_part(&docx, "word/document.xml");
+    assert!(
+        document.contains("<w:tblHeader />"),
+        "the agenda's header row repeats"
+    );
+    assert!(
+        document.contains("<w:tblGrid>"),
+        "the agenda has an explicit grid"
+    );
+    assert!(
+        document.contains(r#"<w:ilvl w:val="1" />"#),
+        "nested list items carry level 1"
+    );
+    assert!(
+        document.contains("PAGEREF _Toc00000001"),
+        "the table of contents is filled in"
+    );
+    let numbering = docx_part(&docx, "word/numbering.xml");
+    assert!(
+        numbering.contains(r#"<w:num w:numId="2">"#),
+        "numbering ids start at 2"
+    );
+    let footer = docx_part(&docx, "word/footer1.xml");
+    assert!(
+        footer.contains("PAGE") && footer.contains("NUMPAGES"),
+        "{footer}"
+    );
+}
+
+#[test]
+fn pdf_is_tagged_archival_and_embeds_its_fonts() {
+    let project = built();
+    let pdf = project.path(PDF);
+    let path = pdf.to_str().unwrap();
+    let info = tool("pdfinfo", &[path]);
+    assert!(info.contains("Tagged:          yes"), "{info}");
+    assert!(
+        info.contains("Title:           Report on Sixth and Final Multistakeholder Meeting"),
+        "{info}"
+    );
+    assert!(info.contains("Pages:           3"), "{info}");
+    assert!(info.contains("(letter)"), "{info}");
+    let fonts = tool("pdffonts", &[path]);
+    for line in fonts.lines().skip(2) {
+        let columns: Vec<&str> = line.split_whitespace().collect();
+        let embedded = columns[columns.len() - 5];
+        assert_eq!(embedded, "yes", "font not embedded: {line}");
+    }
+    assert!(fonts.contains("Carlito"), "{fonts}");
+    let metadata = tool("pdfinfo", &["-meta", path]);
+    assert!(
+        metadata.contains("pdfaid:part>2<") || metadata.contains("pdfaid:part=\"2\""),
+        "PDF/A-2: {metadata}"
+    );
+    assert!(
+        metadata.contains("pdfuaid:part>1<") || metadata.contains("pdfuaid:part=\"1\""),
+        "PDF/UA-1: {metadata}"
+    );
+    tool("qpdf", &["--check", path]);
+    let outline = tool("qpdf", &["--json", "--json-key=outlines", path]);
+    for heading in [
+        "Overview",
+        "Panel Updates and Group Discussion",
+        "Consumer Education",
+        "Labeling",
+        "Network Resiliency",
+        "Appendix A: Agenda",
+    ] {
+        assert!(
+            outline.contains(&format!("\"title\": \"{heading}\"")),
+            "outline lacks {heading}: {outline}"
+        );
+    }
+}
+
+#[test]
+fn building_twice_gives_identical_bytes() {
+    let project = built();
+    let first = (
+        std::fs::read(project.path(PDF)).unwrap(),
+        std::fs::read(project.path(DOCX)).unwrap(),
+    );
+    let output = project.run(&["build"]);
+    assert!(output.status.success());
+    let second = (
+        std::fs::read(project.path(PDF)).unwrap(),
+        std::fs::read(project.path(DOCX)).unwrap(),
+    );
+    assert!(first.0 == second.0, "the PDF differs between builds");
+    assert!(first.1 == second.1, "the DOCX differs between builds");
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_outputs_untouched() {
+    let project = built();
+    let before = (
+        std::fs::read(project.path(PDF)).unwrap(),
+        std::fs::read(project.path(DOCX)).unwrap(),
+    );
+    project.write(
+        "report-data/06-sixth-meeting/meeting.yaml",
+        "number: 6\nordinal: [broken\n",
+    );
+    let output = project.run(&["build"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let after = (
+        std::fs::read(project.path(PDF)).unwrap(),
+        std::fs::read(project.path(DOCX)).unwrap(),
+    );
+    assert!(before == after, "outputs changed after a failed build");
+    let leftovers: Vec<_> = std::fs::read_dir(project.path("out"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+#[test]
+fn renaming_a_heading_in_the_layout_changes_both_documents() {
+    let project = TempProject::new(None);
+    let manifest = std::fs::read_to_string(project.path("layouts/report.yaml")).unwrap();
+    project.write(
+        "layouts/report.yaml",
+        &manifest.replace("heading: Overview", "heading: Summary of the Process"),
+    );
+    let output = project.run(&["build"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(pdf_text(&project.path(PDF)).contains("Summary of the Process"));
+    assert!(docx_text(&project.path(DOCX)).contains("Summary of the Process"));
+}
