@@ -309,3 +309,71 @@ fn renaming_a_heading_in_the_layout_changes_both_documents() {
     assert!(pdf_text(&project.path(PDF)).contains("Summary of the Process"));
     assert!(docx_text(&project.path(DOCX)).contains("Summary of the Process"));
 }
+
+/// Words of a document's body text, without running headers, footers and
+/// the contents' dot leaders.
+fn body_words(text: &str, running_title: &str) -> Vec<String> {
+    let lines = text.lines().filter(|line| {
+        let line = line.trim();
+        line != running_title && !(line.starts_with("Page ") && line.contains(" of "))
+    });
+    normalise(&lines.collect::<Vec<_>>().join("\n"))
+        .split(' ')
+        .filter(|w| !w.chars().all(|c| c == '.'))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn pdf_and_docx_carry_the_same_words_in_the_same_order() {
+    let project = built();
+    let running = "Enhancing IoT Security · Report on Sixth and Final Multistakeholder Meeting";
+    let pdf = body_words(&pdf_text(&project.path(PDF)), running);
+    let docx = body_words(&docx_text(&project.path(DOCX)), running);
+    if pdf != docx {
+        let first = pdf
+            .iter()
+            .zip(&docx)
+            .position(|(a, b)| a != b)
+            .unwrap_or(pdf.len().min(docx.len()));
+        panic!(
+            "the documents differ at word {first}:\n  PDF:  {:?}\n  DOCX: {:?}",
+            &pdf[first.saturating_sub(5)..(first + 10).min(pdf.len())],
+            &docx[first.saturating_sub(5)..(first + 10).min(docx.len())]
+        );
+    }
+}
+
+#[test]
+fn libreoffice_opens_the_docx_and_finds_every_heading_and_paragraph() {
+    let project = built();
+    let converted = project.path("converted");
+    tool(
+        "soffice",
+        &[
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            converted.to_str().unwrap(),
+            project.path(DOCX).to_str().unwrap(),
+        ],
+    );
+    let via_libreoffice = normalise(&pdf_text(&converted.join("06-sixth-meeting.pdf")));
+    for paragraph in docx_text(&project.path(DOCX)).lines() {
+        let paragraph = normalise(paragraph);
+        if paragraph.is_empty() {
+            continue;
+        }
+        // Contents lines carry a tab and page number LibreOffice lays out its own way.
+        let probe = paragraph
+            .rsplit_once(' ')
+            .filter(|(_, n)| n.parse::<u32>().is_ok())
+            .map_or(paragraph.as_str(), |(t, _)| t);
+        assert!(
+            via_libreoffice.contains(probe),
+            "LibreOffice lost {probe:?}\n\n{via_libreoffice}"
+        );
+    }
+}
