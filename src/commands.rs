@@ -94,12 +94,21 @@ pub fn run(cli: &Cli) -> Outcome {
                 }
             };
             let mut diagnostics = Diagnostics::new();
+            let fonts = match project.fonts() {
+                Ok(fonts) => fonts,
+                Err(d) => {
+                    diagnostics.push(d);
+                    eprint!("{}", diagnostics.render(project.root()));
+                    return Outcome::Unreadable;
+                }
+            };
             let mut unreadable = false;
             let strictness = strictness(args.final_build);
             let prepared = project.prepare(
                 &layout,
                 &args.report,
                 strictness,
+                &fonts,
                 &mut diagnostics,
                 &mut unreadable,
             );

@@ -154,6 +154,7 @@ impl Project {
         layout: &Layout,
         name: &str,
         strictness: Strictness,
+        fonts: &Fonts,
         diagnostics: &mut Diagnostics,
         unreadable: &mut bool,
     ) -> Option<PreparedReport> {
@@ -214,7 +215,7 @@ impl Project {
             })
             .unwrap_or_default();
         problems.extend(check::stray_files(&layout.manifest, &dir, &files));
-        let report = model::build_report(&sources, &mut problems);
+        let report = model::build_report(&sources, &|c| fonts.covers(c), &mut problems);
         if let Some(report) = &report {
             problems.extend(check::placeholders(report, strictness));
         }
@@ -307,46 +308,50 @@ impl Project {
                 return finish(diagnostics, false, false, written);
             }
         };
-        let mut fonts: Option<Fonts> = None;
+        let fonts = match self.fonts() {
+            Ok(fonts) => fonts,
+            Err(d) => {
+                diagnostics.push(d);
+                return finish(diagnostics, true, false, written);
+            }
+        };
+        for family in std::iter::once(&layout.manifest.fonts.body)
+            .chain(&layout.manifest.fonts.fallback)
+            .chain(std::iter::once(&layout.manifest.fonts.monospace))
+        {
+            if !fonts.has_family(family) {
+                diagnostics.push(
+                    Diagnostic::error(format!("the font family `{family}` is not in {FONTS_DIR}/"))
+                        .at(Location::file(
+                            Path::new(LAYOUTS_DIR).join(layout::MANIFEST_FILE),
+                        ))
+                        .with_hint(format!(
+                            "add its files to {FONTS_DIR}/ with their licence, or name one of: {}",
+                            fonts.families.join(", ")
+                        )),
+                );
+            }
+        }
+        if diagnostics.has_errors() {
+            return finish(diagnostics, false, false, written);
+        }
         for name in &names {
             let before = diagnostics.count(diagnostics::Severity::Error);
-            let Some(prepared) =
-                self.prepare(&layout, name, strictness, &mut diagnostics, &mut unreadable)
-            else {
+            let Some(prepared) = self.prepare(
+                &layout,
+                name,
+                strictness,
+                &fonts,
+                &mut diagnostics,
+                &mut unreadable,
+            ) else {
                 continue;
             };
             let Some(options) = build else { continue };
             if diagnostics.count(diagnostics::Severity::Error) > before {
                 continue;
             }
-            if fonts.is_none() {
-                match self.fonts() {
-                    Ok(loaded) => {
-                        for family in std::iter::once(&layout.manifest.fonts.body)
-                            .chain(&layout.manifest.fonts.fallback)
-                        {
-                            if !loaded.has_family(family) {
-                                diagnostics.push(
-                                    Diagnostic::error(format!("the font family `{family}` is not in {FONTS_DIR}/"))
-                                        .at(Location::file(Path::new(LAYOUTS_DIR).join(layout::MANIFEST_FILE)))
-                                        .with_hint(format!("add its files to {FONTS_DIR}/ with their licence, or name one of: {}", loaded.families.join(", "))),
-                                );
-                            }
-                        }
-                        fonts = Some(loaded);
-                    }
-                    Err(d) => {
-                        diagnostics.push(d);
-                        unreadable = true;
-                        break;
-                    }
-                }
-                if diagnostics.has_errors() {
-                    break;
-                }
-            }
-            let Some(fonts) = fonts.as_ref() else { break };
-            match self.render(&layout, &prepared, fonts, options) {
+            match self.render(&layout, &prepared, &fonts, options) {
                 Ok(outputs) => {
                     for (path, bytes) in outputs {
                         match output::write_atomically(&path, &bytes) {

@@ -390,13 +390,23 @@ struct AgendaRowFile {
 /// Returns `None` only when the series file, which every section depends
 /// on, is missing or unusable; a missing section is left as `None` for the
 /// check stage to judge against the layout.
-pub fn build_report(sources: &ReportSources, problems: &mut Vec<Diagnostic>) -> Option<Report> {
+///
+/// `has_glyph` says whether the report's fonts can show a character; text
+/// they cannot is reported, never printed as empty boxes.
+pub fn build_report(
+    sources: &ReportSources,
+    has_glyph: &dyn Fn(char) -> bool,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Report> {
     let series = sources
         .series
         .as_ref()
         .and_then(|doc| build_series(doc, problems));
     let section = |id: SectionId| sources.sections.get(&id);
-    let mut cx = Context { problems };
+    let mut cx = Context {
+        problems,
+        has_glyph,
+    };
     let meeting = section(SectionId::Meeting).and_then(|d| cx.meeting(d));
     let overview = section(SectionId::Overview).and_then(|d| cx.overview(d));
     let stakeholders = section(SectionId::Stakeholders).and_then(|d| cx.stakeholders(d));
@@ -445,6 +455,7 @@ fn build_series(doc: &YamlDocument, problems: &mut Vec<Diagnostic>) -> Option<Se
 
 struct Context<'a> {
     problems: &'a mut Vec<Diagnostic>,
+    has_glyph: &'a dyn Fn(char) -> bool,
 }
 
 impl Context<'_> {
@@ -460,16 +471,54 @@ impl Context<'_> {
                 c => Some(c),
             })
             .collect();
-        if cleaned.chars().count()
-            != text.chars().filter(|c| *c != '\t').count() + text.matches('\t').count()
-        {
+        if cleaned.chars().count() != text.chars().count() {
             self.problems.push(
                 Diagnostic::warning(format!("`{path}` contains control characters; they were removed"))
                     .at(doc.location(path))
                     .with_hint("such characters come from pasting; retype the text around them if it looks wrong"),
             );
         }
-        cleaned
+        self.without_missing_glyphs(cleaned, doc, path)
+    }
+
+    /// Replaces characters no font can show by their code point, with a
+    /// warning: PDF/A forbids empty boxes, and the editor must know.
+    fn without_missing_glyphs(&mut self, text: String, doc: &YamlDocument, path: &str) -> String {
+        let invisible = |c: char| {
+            c.is_whitespace()
+                || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{E0000}'..='\u{E007F}')
+                || (('\u{0300}'..='\u{036F}').contains(&c))
+        };
+        if text.chars().all(|c| invisible(c) || (self.has_glyph)(c)) {
+            return text;
+        }
+        let mut missing = Vec::new();
+        let replaced = text
+            .chars()
+            .map(|c| {
+                if invisible(c) || (self.has_glyph)(c) {
+                    c.to_string()
+                } else {
+                    if !missing.contains(&c) {
+                        missing.push(c);
+                    }
+                    format!("U+{:04X}", u32::from(c))
+                }
+            })
+            .collect();
+        let shown: Vec<String> = missing
+            .iter()
+            .map(|c| format!("'{c}' (U+{:04X})", u32::from(*c)))
+            .collect();
+        self.problems.push(
+            Diagnostic::warning(format!(
+                "`{path}` has characters none of the report's fonts can show: {}; they are printed as their code",
+                shown.join(", ")
+            ))
+            .at(doc.location(path))
+            .with_hint("add a font that has them to fonts/ and to `fallback` in layouts/report.yaml, or write the text another way"),
+        );
+        replaced
     }
 
     /// A one-line text value, cleaned and trimmed.

@@ -111,6 +111,35 @@ impl RichText {
         }
     }
 
+    /// Applies `f` to every run of text and code inside.
+    pub fn map_text(&mut self, f: &mut dyn FnMut(&mut String)) {
+        fn blocks(list: &mut [Block], f: &mut dyn FnMut(&mut String)) {
+            for block in list {
+                match block {
+                    Block::Paragraph { content } => inlines(content, f),
+                    Block::List { items, .. } => items.iter_mut().for_each(|item| blocks(item, f)),
+                    Block::Quote { content } => blocks(content, f),
+                    Block::Placeholder(_) => {}
+                }
+            }
+        }
+        fn inlines(inlines_: &mut [Inline], f: &mut dyn FnMut(&mut String)) {
+            for inline in inlines_ {
+                match inline {
+                    Inline::Text { text } | Inline::Code { text } => f(text),
+                    Inline::Emphasis { content }
+                    | Inline::Strong { content }
+                    | Inline::Link { content, .. } => {
+                        inlines(content, f);
+                    }
+                    Inline::Footnote { content } => blocks(content, f),
+                    Inline::LineBreak | Inline::Placeholder(_) => {}
+                }
+            }
+        }
+        blocks(&mut self.blocks, f);
+    }
+
     /// Every placeholder inside, in reading order.
     pub fn placeholders(&self) -> Vec<&Placeholder> {
         let mut found = Vec::new();
@@ -218,6 +247,9 @@ pub fn parse_markdown(
     let mut options = Options::empty();
     options.insert(Options::ENABLE_FOOTNOTES);
     options.insert(Options::ENABLE_STRIKETHROUGH);
+    // Escaped brackets are literal, never an editor's note: they stand in
+    // as private-use characters until the markers have been found.
+    let source = &source.replace("\\[", "\u{E000}").replace("\\]", "\u{E001}");
     let line_of = |offset: usize| source[..offset.min(source.len())].matches('\n').count();
     let mut builder = Builder {
         stack: vec![Frame::Blocks(Vec::new())],
@@ -254,7 +286,13 @@ pub fn parse_markdown(
     for block in &mut blocks {
         mark_block(block, &mut locate);
     }
-    RichText { blocks }
+    let mut text = RichText { blocks };
+    text.map_text(&mut |t| {
+        if t.contains(['\u{E000}', '\u{E001}']) {
+            *t = t.replace('\u{E000}', "[").replace('\u{E001}', "]");
+        }
+    });
+    text
 }
 
 /// A partly built container while events stream in.

@@ -23,6 +23,7 @@ use crate::diagnostics::{Diagnostic, Location, Severity};
 /// The fonts of the project's `fonts/` folder, loaded lazily.
 pub struct Fonts {
     store: FontStore,
+    coverage: Vec<typst::text::Coverage>,
     /// Family names found, lower-case, for checking the layout's choices.
     pub families: Vec<String>,
 }
@@ -35,6 +36,7 @@ impl Fonts {
     pub fn load(dir: &Path) -> Result<Fonts, Diagnostic> {
         let mut store = FontStore::new();
         let mut families = Vec::new();
+        let mut coverage = Vec::new();
         let mut files = Vec::new();
         collect_font_files(dir, &mut files);
         files.sort();
@@ -44,6 +46,7 @@ impl Fonts {
             };
             for (index, info) in FontInfo::iter(&data).enumerate() {
                 families.push(info.family.to_lowercase());
+                coverage.push(info.coverage.clone());
                 let index = u32::try_from(index).unwrap_or(0);
                 store.push((
                     FontPath {
@@ -61,7 +64,18 @@ impl Fonts {
         }
         families.sort();
         families.dedup();
-        Ok(Fonts { store, families })
+        Ok(Fonts {
+            store,
+            coverage,
+            families,
+        })
+    }
+
+    /// Whether some font has a glyph for `c`.
+    pub fn covers(&self, c: char) -> bool {
+        self.coverage
+            .iter()
+            .any(|coverage| coverage.contains(u32::from(c)))
     }
 
     /// Whether a family is available.

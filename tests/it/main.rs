@@ -2,5 +2,6 @@
 //! `tests/fixtures/`, real outputs read back through real tools.
 
 mod build;
+mod data;
 mod errors;
 mod support;
