@@ -27,10 +27,14 @@ use crate::view::{ReportView, SectionBody};
 
 /// Twentieths of a point per millimetre.
 const TWIPS_PER_MM: f64 = 56.692_913;
-/// The abstract numbering of bulleted lists.
-const BULLETS: usize = 2;
-/// The abstract numbering of numbered lists.
-const DECIMALS: usize = 3;
+/// The abstract numberings of bulleted lists, one per marker: •, ◦, ▪, as
+/// the PDF picks them by how many bulleted lists enclose the list.
+const BULLETS: usize = 10;
+/// The abstract numberings of numbered lists, one per format: 1., a., i.,
+/// as the PDF's "1.a.i." picks them by how many numbered lists enclose it.
+const DECIMALS: usize = 20;
+/// How many markers and formats there are before they repeat.
+const LIST_STYLES: usize = 3;
 /// The style of placeholder flags.
 const FLAG_STYLE: &str = "Flag";
 /// A row height that marks the agenda's header row, so [`package`] can make
@@ -55,6 +59,8 @@ pub fn render(view: &ReportView, headings: &[HeadingPage]) -> Result<Vec<u8>, St
         numberings: Vec::new(),
         heading_index: 0,
         headings,
+        bullet_depth: 0,
+        enum_depth: 0,
     };
     let body = writer.body();
     let (width_mm, height_mm) = view.layout.page.paper.size_mm();
@@ -91,11 +97,13 @@ pub fn render(view: &ReportView, headings: &[HeadingPage]) -> Result<Vec<u8>, St
             ),
         )
         .footer(page_footer(&view.layout.labels.page));
-    for style in styles(view) {
+    for style in styles(view, size) {
         docx = docx.add_style(style);
     }
-    docx = docx.add_abstract_numbering(list_definition(BULLETS, false));
-    docx = docx.add_abstract_numbering(list_definition(DECIMALS, true));
+    for style in 0..LIST_STYLES {
+        docx = docx.add_abstract_numbering(list_definition(BULLETS + style, false, style));
+        docx = docx.add_abstract_numbering(list_definition(DECIMALS + style, true, style));
+    }
     for numbering in std::mem::take(&mut writer.numberings) {
         docx = docx.add_numbering(numbering);
     }
@@ -138,7 +146,7 @@ fn page_footer(pattern: &str) -> Footer {
     Footer::new().add_paragraph(paragraph)
 }
 
-fn styles(view: &ReportView) -> Vec<Style> {
+fn styles(view: &ReportView, size: usize) -> Vec<Style> {
     let body = &view.layout.fonts.body;
     let fonts = || {
         RunFonts::new()
@@ -213,11 +221,11 @@ fn styles(view: &ReportView) -> Vec<Style> {
             .color("6B4300"),
         Style::new("Code", StyleType::Character)
             .name("Code")
+            .size(size.saturating_sub(2))
             .fonts(RunFonts::new().ascii(code).hi_ansi(code)),
         Style::new("Quote", StyleType::Paragraph)
             .name("Quote")
             .based_on("Normal")
-            .italic()
             .indent(Some(720), None, Some(720), None),
         spaced(
             Style::new("ListParagraph", StyleType::Paragraph)
@@ -273,22 +281,19 @@ fn styles(view: &ReportView) -> Vec<Style> {
     ]
 }
 
-fn list_definition(id: usize, numbered: bool) -> AbstractNumbering {
+/// A list definition whose every level has the same marker or format,
+/// indented by level.
+fn list_definition(id: usize, numbered: bool, style: usize) -> AbstractNumbering {
+    let (format, text) = match (numbered, style) {
+        (true, 0) => ("decimal", "%1."),
+        (true, 1) => ("lowerLetter", "%1."),
+        (true, _) => ("lowerRoman", "%1."),
+        (false, 0) => ("bullet", "•"),
+        (false, 1) => ("bullet", "◦"),
+        (false, _) => ("bullet", "▪"),
+    };
     let mut definition = AbstractNumbering::new(id);
-    for level in 0..3 {
-        let (format, text) = if numbered {
-            match level {
-                0 => ("decimal", "%1."),
-                1 => ("lowerLetter", "%2."),
-                _ => ("lowerRoman", "%3."),
-            }
-        } else {
-            match level {
-                0 => ("bullet", "•"),
-                1 => ("bullet", "◦"),
-                _ => ("bullet", "▪"),
-            }
-        };
+    for level in 0..LIST_STYLES {
         #[allow(clippy::cast_possible_wrap, clippy::cast_possible_truncation)]
         let indent = 720 * (level as i32 + 1);
         definition = definition.add_level(
@@ -296,7 +301,7 @@ fn list_definition(id: usize, numbered: bool) -> AbstractNumbering {
                 level,
                 Start::new(1),
                 NumberFormat::new(format),
-                LevelText::new(text),
+                LevelText::new(text.replace('1', &(level + 1).to_string())),
                 LevelJc::new("left"),
             )
             .indent(
@@ -321,6 +326,10 @@ struct Writer<'a> {
     numberings: Vec<Numbering>,
     heading_index: usize,
     headings: &'a [HeadingPage],
+    /// How many bulleted lists enclose the list being written.
+    bullet_depth: usize,
+    /// How many numbered lists enclose the list being written.
+    enum_depth: usize,
 }
 
 impl Writer<'_> {
@@ -576,13 +585,20 @@ impl Writer<'_> {
                     let id = self.numbering_ids;
                     self.numbering_ids += 1;
                     let numbering = match start {
-                        Some(n) => Numbering::new(id, DECIMALS).add_override(
-                            LevelOverride::new(depth.min(2))
-                                .start(usize::try_from(*n).unwrap_or(1)),
-                        ),
-                        None => Numbering::new(id, BULLETS),
+                        Some(n) => Numbering::new(id, DECIMALS + self.enum_depth % LIST_STYLES)
+                            .add_override(
+                                LevelOverride::new(depth.min(2))
+                                    .start(usize::try_from(*n).unwrap_or(1)),
+                            ),
+                        None => Numbering::new(id, BULLETS + self.bullet_depth % LIST_STYLES),
                     };
                     self.numberings.push(numbering);
+                    let depth_counter = if start.is_some() {
+                        &mut self.enum_depth
+                    } else {
+                        &mut self.bullet_depth
+                    };
+                    *depth_counter += 1;
                     for item in items {
                         let mut first = true;
                         for block in item {
@@ -612,6 +628,11 @@ impl Writer<'_> {
                                 }
                             }
                         }
+                    }
+                    if start.is_some() {
+                        self.enum_depth -= 1;
+                    } else {
+                        self.bullet_depth -= 1;
                     }
                 }
             }

@@ -4,4 +4,5 @@
 mod build;
 mod data;
 mod errors;
+mod rich;
 mod support;
