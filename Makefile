@@ -13,7 +13,10 @@ REPORT_SOURCES := $(shell find report-data layouts fonts -type f 2>/dev/null)
 # (poppler-utils), qpdf, and LibreOffice for the DOCX round trip.
 TEST_TOOLS := pdftotext:poppler-utils qpdf:qpdf soffice:libreoffice-writer-nogui
 
-.PHONY: report final check placeholders test lint fmt tools clean help
+.PHONY: report final check placeholders test lint fmt fuzz tools clean help
+
+# Cases per fuzz property; `make fuzz FUZZ_CASES=10000` for a longer run.
+FUZZ_CASES ?= 1000
 
 help:
 	@echo "make report        build out/*.pdf and out/*.docx (drafts, placeholders flagged)"
@@ -21,6 +24,7 @@ help:
 	@echo "make check         check the sources; fails when a required section is missing"
 	@echo "make placeholders  list what is still to be written, with file:line:col"
 	@echo "make test          run every test (installs the document tools if missing)"
+	@echo "make fuzz          fuzz the YAML-to-Typst path (FUZZ_CASES=$(FUZZ_CASES) per property)"
 
 report: $(OUT)/.built
 
@@ -50,6 +54,9 @@ lint:
 
 fmt:
 	$(CARGO) fmt --all
+
+fuzz:
+	PROPTEST_CASES=$(FUZZ_CASES) $(CARGO) test --locked --test it fuzz -- --ignored
 
 tools:
 	@missing=""; for pair in $(TEST_TOOLS); do \

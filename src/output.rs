@@ -33,6 +33,7 @@ pub fn write_atomically(target: &Path, bytes: &[u8]) -> Result<(), Diagnostic> {
         .with_hint("move that file away, or choose another folder with --out DIR"));
     }
     std::fs::create_dir_all(folder).map_err(|e| failure("create the folder of", e))?;
+    remove_stale_temporaries(target);
     let temporary = temporary_path(target);
     let result = (|| {
         let mut file = std::fs::File::create(&temporary)?;
@@ -58,4 +59,27 @@ fn temporary_path(target: &Path) -> PathBuf {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     target.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+}
+
+/// Removes temporary files a killed build left beside `target`.
+fn remove_stale_temporaries(target: &Path) {
+    let (Some(folder), Some(name)) = (target.parent(), target.file_name()) else {
+        return;
+    };
+    let prefix = format!(".{}.", name.to_string_lossy());
+    let folder = if folder.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        folder
+    };
+    let Ok(entries) = std::fs::read_dir(folder) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let file_name = file_name.to_string_lossy();
+        if file_name.starts_with(&prefix) && file_name.ends_with(".tmp") {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }

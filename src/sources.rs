@@ -124,6 +124,19 @@ pub fn read_source(root: &Path, relative: &Path) -> Result<SourceFile, Diagnosti
         ))
         .at(location.clone())
     })?;
+    if let (Ok(real), Ok(real_root)) = (full.canonicalize(), root.canonicalize())
+        && !real.starts_with(&real_root)
+    {
+        return Err(Diagnostic::error(format!(
+            "{} leads outside the project (to {})",
+            relative.display(),
+            real.display()
+        ))
+        .at(location)
+        .with_hint(
+            "sources must be files inside the project; copy the file here instead of linking to it",
+        ));
+    }
     if metadata.is_dir() {
         return Err(Diagnostic::error(format!(
             "{} is a folder, not a YAML file",
@@ -200,6 +213,9 @@ pub fn parse_yaml(file: SourceFile) -> Result<YamlDocument, Diagnostic> {
         let location = error
             .location()
             .map(|l| Location::at(&file.display_path, l.line(), l.column()))
+            .or_else(|| {
+                first_alias(&file.text).map(|(l, c)| Location::at(&file.display_path, l, c))
+            })
             .unwrap_or_else(|| Location::file(&file.display_path));
         let hint = yaml_hint(&file.text, &error, &location);
         let message = yaml_message(&error);
@@ -218,6 +234,21 @@ pub fn parse_yaml(file: SourceFile) -> Result<YamlDocument, Diagnostic> {
         file,
         value,
         positions: recorder.positions,
+    })
+}
+
+/// The line and column of the first alias (`*name`), where an expansion
+/// that serde_yaml gives no position for begins.
+fn first_alias(text: &str) -> Option<(usize, usize)> {
+    text.lines().enumerate().find_map(|(index, line)| {
+        let chars: Vec<char> = line.chars().collect();
+        (0..chars.len()).find_map(|i| {
+            let before_ok = i == 0 || matches!(chars[i - 1], ' ' | '[' | ',' | '{');
+            let after_ok = chars
+                .get(i + 1)
+                .is_some_and(|c| c.is_alphanumeric() || *c == '_');
+            (chars[i] == '*' && before_ok && after_ok).then_some((index + 1, i + 1))
+        })
     })
 }
 

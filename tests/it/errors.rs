@@ -72,3 +72,94 @@ fn a_template_that_bypasses_escaping_is_refused() {
     assert_eq!(output.status.code(), Some(1));
     insta::assert_snapshot!("unescaped_template", stderr(&output));
 }
+
+const MEETING: &str = "report-data/06-sixth-meeting/meeting.yaml";
+
+#[test]
+fn an_alias_bomb_is_refused_quickly_with_its_location() {
+    let project = TempProject::new(None);
+    let mut bomb = String::from(
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    for (name, previous) in ["b", "c", "d", "e", "f", "g", "h", "i"]
+        .iter()
+        .zip(["a", "b", "c", "d", "e", "f", "g", "h"])
+    {
+        bomb.push_str(&format!("{name}: &{name} [*{previous},*{previous},*{previous},*{previous},*{previous},*{previous},*{previous},*{previous},*{previous}]\n"));
+    }
+    project.write(MEETING, &bomb);
+    let output = project.run(&["check"]);
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!("alias_bomb", stderr(&output));
+}
+
+#[test]
+fn a_huge_file_is_refused_before_it_is_read() {
+    let project = TempProject::new(None);
+    let file = std::fs::File::create(project.path(MEETING)).unwrap();
+    file.set_len(50 * 1024 * 1024).unwrap();
+    let output = project.run(&["check"]);
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "a file the tool cannot take in is unreadable input"
+    );
+    assert!(
+        stderr(&output)
+            .contains("meeting.yaml is 50.0 MB, larger than the 4 MB a report source may be"),
+        "{}",
+        stderr(&output)
+    );
+}
+
+#[test]
+fn empty_files_and_wrong_types_are_explained() {
+    let project = TempProject::new(None);
+    project.write(MEETING, "\n");
+    project.write(
+        "report-data/06-sixth-meeting/agenda.yaml",
+        "items: \"not a list\"\n",
+    );
+    let output = project.run(&["check"]);
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "an empty file is unreadable input"
+    );
+    insta::assert_snapshot!("empty_and_wrong_type", stderr(&output));
+}
+
+#[test]
+fn a_byte_order_mark_and_windows_line_ends_are_accepted() {
+    let project = TempProject::new(None);
+    let plain = project.run(&["build", "--out", "plain"]);
+    assert!(plain.status.success());
+    for file in ["meeting.yaml", "overview.yaml", "agenda.yaml"] {
+        let path = format!("report-data/06-sixth-meeting/{file}");
+        let text = std::fs::read_to_string(project.path(&path)).unwrap();
+        project.write(&path, &format!("\u{feff}{}", text.replace('\n', "\r\n")));
+    }
+    let windows = project.run(&["build", "--out", "windows"]);
+    assert!(windows.status.success(), "{}", stderr(&windows));
+    let same = |name: &str| {
+        std::fs::read(project.path(&format!("plain/{name}"))).unwrap()
+            == std::fs::read(project.path(&format!("windows/{name}"))).unwrap()
+    };
+    assert!(
+        same("06-sixth-meeting.pdf") && same("06-sixth-meeting.docx"),
+        "the same documents either way"
+    );
+}
+
+#[test]
+fn a_missing_font_family_is_named() {
+    let project = TempProject::new(None);
+    std::fs::remove_dir_all(project.path("fonts/carlito")).unwrap();
+    let output = project.run(&["build"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("error: the font family `Carlito` is not in fonts/"),
+        "{}",
+        stderr(&output)
+    );
+}

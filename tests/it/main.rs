@@ -4,5 +4,7 @@
 mod build;
 mod data;
 mod errors;
+mod fuzz;
 mod rich;
+mod robust;
 mod support;

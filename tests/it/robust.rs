@@ -1,0 +1,139 @@
+//! Nothing lost, nothing escapes: atomic outputs and the sandbox.
+
+use std::process::Command;
+use std::time::Duration;
+
+use crate::support::*;
+
+const PDF: &str = "out/06-sixth-meeting.pdf";
+const DOCX: &str = "out/06-sixth-meeting.docx";
+
+#[test]
+fn a_build_killed_at_any_moment_leaves_the_old_or_the_new_file() {
+    let project = TempProject::new(None);
+    assert!(project.run(&["build"]).status.success());
+    let old = (
+        std::fs::read(project.path(PDF)).unwrap(),
+        std::fs::read(project.path(DOCX)).unwrap(),
+    );
+    let path = "report-data/06-sixth-meeting/meeting.yaml";
+    let meeting = std::fs::read_to_string(project.path(path)).unwrap();
+    project.write(path, &meeting.replace("Ottawa", "Gatineau"));
+    // The new outputs, made aside, to compare against.
+    assert!(project.run(&["build", "--out", "new"]).status.success());
+    let new = (
+        std::fs::read(project.path("new/06-sixth-meeting.pdf")).unwrap(),
+        std::fs::read(project.path("new/06-sixth-meeting.docx")).unwrap(),
+    );
+    assert!(old.0 != new.0 && old.1 != new.1);
+    // Kill builds after growing delays, so some die before, some during and
+    // some after writing.
+    for step in 0..24u64 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_report"))
+            .arg("build")
+            .current_dir(project.root())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(step * 4));
+        let _ = child.kill();
+        let _ = child.wait();
+        let pdf = std::fs::read(project.path(PDF)).unwrap();
+        let docx = std::fs::read(project.path(DOCX)).unwrap();
+        assert!(
+            pdf == old.0 || pdf == new.0,
+            "a truncated or foreign PDF after a kill at step {step}"
+        );
+        assert!(
+            docx == old.1 || docx == new.1,
+            "a truncated or foreign DOCX after a kill at step {step}"
+        );
+    }
+    assert!(project.run(&["build"]).status.success());
+    let leftovers: Vec<String> = std::fs::read_dir(project.path("out"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "a finished build clears what killed ones left: {leftovers:?}"
+    );
+}
+
+fn with_template_line(project: &TempProject, line: &str) {
+    let path = "layouts/typst/overview.typ.hbs";
+    let template = std::fs::read_to_string(project.path(path)).unwrap();
+    project.write(path, &format!("{template}\n{line}\n"));
+}
+
+#[test]
+fn templates_cannot_read_files_or_fetch_packages() {
+    for (line, expected) in [
+        (r#"#read("/etc/passwd")"#, "access denied"),
+        (
+            r#"#read("../report-data/series.yaml")"#,
+            "would escape the project root",
+        ),
+        (
+            r#"#image("/usr/share/pixmaps/debian-logo.png")"#,
+            "access denied",
+        ),
+        (r#"#import "@preview/cetz:0.3.0": *"#, "access denied"),
+    ] {
+        let project = TempProject::new(None);
+        with_template_line(&project, line);
+        let output = project.run(&["build"]);
+        assert_eq!(output.status.code(), Some(1), "{line} must fail");
+        let message = stderr(&output);
+        assert!(
+            message.to_lowercase().contains(expected),
+            "{line}: {message}"
+        );
+        assert!(
+            message.contains("--> layouts/typst/overview.typ.hbs:"),
+            "{line}: {message}"
+        );
+        assert!(!project.path(PDF).exists(), "{line}: nothing written");
+    }
+}
+
+#[test]
+fn sources_cannot_lead_outside_the_project() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("overview.yaml"),
+        "introduction: x\nparagraphs: y\n",
+    )
+    .unwrap();
+    let project = TempProject::new(None);
+    let link = project.path("report-data/06-sixth-meeting/overview.yaml");
+    std::fs::remove_file(&link).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("overview.yaml"), &link).unwrap();
+    let output = project.run(&["check"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("overview.yaml leads outside the project"),
+        "{}",
+        stderr(&output)
+    );
+
+    let project = TempProject::new(None);
+    let manifest = std::fs::read_to_string(project.path("layouts/report.yaml")).unwrap();
+    project.write(
+        "layouts/report.yaml",
+        &manifest.replace("file: overview.yaml", "file: ../../etc/passwd"),
+    );
+    let output = project.run(&["check"]);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(
+        stderr(&output).contains("the file of the `overview` section must be a plain file name"),
+        "{}",
+        stderr(&output)
+    );
+
+    let project = TempProject::new(None);
+    let output = project.run(&["check", "../.."]);
+    assert_eq!(output.status.code(), Some(2));
+}
