@@ -13,7 +13,7 @@ REPORT_SOURCES := $(shell find report-data layouts fonts -type f 2>/dev/null)
 # (poppler-utils), qpdf, and LibreOffice for the DOCX round trip.
 TEST_TOOLS := pdftotext:poppler-utils qpdf:qpdf soffice:libreoffice-writer-nogui
 
-.PHONY: report final check placeholders test lint fmt fuzz tools clean help
+.PHONY: report final check placeholders test lint fmt fuzz bench watch tools clean help
 
 # Cases per fuzz property; `make fuzz FUZZ_CASES=10000` for a longer run.
 FUZZ_CASES ?= 1000
@@ -24,6 +24,8 @@ help:
 	@echo "make check         check the sources; fails when a required section is missing"
 	@echo "make placeholders  list what is still to be written, with file:line:col"
 	@echo "make test          run every test (installs the document tools if missing)"
+	@echo "make watch         rebuild both documents whenever a source or layout is saved"
+	@echo "make bench         measure the pipeline against typst's own compile (writes README's table)"
 	@echo "make fuzz          fuzz the YAML-to-Typst path (FUZZ_CASES=$(FUZZ_CASES) per property)"
 
 report: $(OUT)/.built
@@ -54,6 +56,12 @@ lint:
 
 fmt:
 	$(CARGO) fmt --all
+
+bench: tools
+	$(CARGO) bench --locked --bench pipeline
+
+watch: $(BIN)
+	$(BIN) watch --out $(OUT)
 
 fuzz:
 	PROPTEST_CASES=$(FUZZ_CASES) $(CARGO) test --locked --test it fuzz -- --ignored

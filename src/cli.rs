@@ -45,6 +45,39 @@ pub enum Command {
     Placeholders(ReportSelection),
     /// Print the Typst source the layout generates for a report.
     Source(SourceArgs),
+    /// Build, then rebuild whenever a source or layout file is saved.
+    ///
+    /// Keeps the last good PDF and DOCX when an edit is invalid, and prints
+    /// the problems. Stop it with Ctrl-C.
+    Watch(WatchArgs),
+    /// Compile a Typst file with the project's fonts (the benchmarks' floor).
+    #[command(hide = true)]
+    CompileTypst(CompileTypstArgs),
+}
+
+/// Options of `report watch`.
+#[derive(Debug, Args)]
+pub struct WatchArgs {
+    /// Which reports.
+    #[command(flatten)]
+    pub selection: ReportSelection,
+
+    /// Where the PDF and DOCX go.
+    #[arg(long, default_value = "out", value_name = "DIR")]
+    pub out: PathBuf,
+
+    /// Stop after this many builds (for tests and benchmarks).
+    #[arg(long, hide = true, value_name = "N")]
+    pub max_builds: Option<usize>,
+}
+
+/// Options of `report compile-typst`.
+#[derive(Debug, Args)]
+pub struct CompileTypstArgs {
+    /// The Typst file.
+    pub input: PathBuf,
+    /// The PDF to write.
+    pub output: PathBuf,
 }
 
 /// Which reports to work on.

@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use clap::Parser as _;
 
 use crate::cli::{Cli, Command};
-use crate::diagnostics::Diagnostics;
-use crate::{BuildOptions, Outcome, Project, RunSummary, Strictness};
+use crate::diagnostics::{Diagnostics, Severity};
+use crate::{BuildOptions, DATA_DIR, LAYOUTS_DIR, Outcome, Project, RunSummary, Strictness};
 
 /// The `report` program: parses arguments, runs, prints, exits.
 pub fn main() -> ExitCode {
@@ -55,6 +55,58 @@ pub fn run(cli: &Cli) -> Outcome {
             }
             summary.outcome
         }
+        Command::Watch(args) => {
+            let options = BuildOptions {
+                strictness: Strictness::Draft,
+                out_dir: out_dir(cli, &args.out),
+                pdf: true,
+                docx: true,
+            };
+            eprintln!("watching {DATA_DIR}/ and {LAYOUTS_DIR}/ (Ctrl-C to stop)");
+            let mut last = Outcome::Success;
+            crate::watch::watch(
+                &project,
+                &args.selection.reports,
+                &options,
+                args.max_builds,
+                |summary, elapsed| {
+                    // Errors in full; warnings, the same on every save, as a count.
+                    let mut errors = Diagnostics::new();
+                    errors.extend(
+                        summary
+                            .diagnostics
+                            .iter()
+                            .filter(|d| d.severity == Severity::Error)
+                            .cloned(),
+                    );
+                    if !errors.is_empty() {
+                        eprint!("{}", errors.render(project.root()));
+                    }
+                    let warnings = summary.diagnostics.count(Severity::Warning);
+                    if warnings > 0 {
+                        eprintln!(
+                            "{warnings} warning{} (report check lists them)",
+                            if warnings == 1 { "" } else { "s" }
+                        );
+                    }
+                    match summary.outcome {
+                        Outcome::Success => eprintln!(
+                            "built {} file{} in {} ms",
+                            summary.written.len(),
+                            if summary.written.len() == 1 { "" } else { "s" },
+                            elapsed.as_millis()
+                        ),
+                        _ => eprintln!(
+                            "not built; the previous outputs are kept ({} ms)",
+                            elapsed.as_millis()
+                        ),
+                    }
+                    last = summary.outcome;
+                },
+            );
+            last
+        }
+        Command::CompileTypst(args) => compile_typst(&project, args),
         Command::Check(args) => {
             let summary = project.check(&args.selection.reports, strictness(args.final_build));
             print_summary(&project, &summary);
@@ -132,6 +184,53 @@ pub fn run(cli: &Cli) -> Outcome {
                     }
                 }
             }
+        }
+    }
+}
+
+/// The output folder, relative to the project root.
+fn out_dir(cli: &Cli, out: &std::path::Path) -> std::path::PathBuf {
+    if cli.root == std::path::Path::new(".") {
+        out.to_path_buf()
+    } else {
+        cli.root.join(out)
+    }
+}
+
+/// Compiles a Typst file in the project's world: what the report's own
+/// compile costs, without loading, checking, templates or the DOCX.
+fn compile_typst(project: &Project, args: &crate::cli::CompileTypstArgs) -> Outcome {
+    let mut diagnostics = Diagnostics::new();
+    let source = match std::fs::read_to_string(&args.input) {
+        Ok(source) => source,
+        Err(error) => {
+            eprintln!("error: cannot read {}: {error}", args.input.display());
+            return Outcome::Unreadable;
+        }
+    };
+    let fonts = match project.fonts() {
+        Ok(fonts) => fonts,
+        Err(d) => {
+            diagnostics.push(d);
+            eprint!("{}", diagnostics.render(project.root()));
+            return Outcome::Unreadable;
+        }
+    };
+    let world = crate::render::pdf::ReportWorld::new(source, fonts, None);
+    let origin = |line: usize| crate::diagnostics::Location::at(&args.input, line, 1);
+    match crate::render::pdf::compile(&world, &origin) {
+        Ok(compiled) => match crate::output::write_atomically(&args.output, &compiled.bytes) {
+            Ok(()) => Outcome::Success,
+            Err(d) => {
+                diagnostics.push(d);
+                eprint!("{}", diagnostics.render(project.root()));
+                Outcome::OutputFailed
+            }
+        },
+        Err(problems) => {
+            diagnostics.extend(problems);
+            eprint!("{}", diagnostics.render(project.root()));
+            Outcome::Problems
         }
     }
 }

@@ -24,14 +24,17 @@ pub mod output;
 pub mod render;
 pub mod sources;
 pub mod view;
+pub mod watch;
 
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 pub use crate::check::Strictness;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::layout::Layout;
 use crate::model::{Report, ReportSources};
-use crate::render::pdf::Fonts;
+use crate::render::pdf::{Fonts, ReportWorld};
 
 /// The folder of the sources, below the project root.
 pub const DATA_DIR: &str = "report-data";
@@ -91,6 +94,17 @@ pub struct BuildOptions {
     pub docx: bool,
 }
 
+/// The files to write and the warnings of rendering one report.
+type RenderedReport = (Vec<(PathBuf, Vec<u8>)>, Vec<Diagnostic>);
+
+/// What builds of the same reports can share: the fonts, loaded once, and
+/// one Typst world per report, so a rebuild compiles incrementally.
+#[derive(Default)]
+pub struct BuildCache {
+    fonts: Option<Arc<Fonts>>,
+    worlds: HashMap<String, ReportWorld>,
+}
+
 /// A report project: `report-data/`, `layouts/` and `fonts/` below a root.
 pub struct Project {
     root: PathBuf,
@@ -141,8 +155,8 @@ impl Project {
     }
 
     /// Loads the fonts.
-    pub fn fonts(&self) -> Result<Fonts, Diagnostic> {
-        Fonts::load(&self.root.join(FONTS_DIR))
+    pub fn fonts(&self) -> Result<Arc<Fonts>, Diagnostic> {
+        Fonts::load(&self.root.join(FONTS_DIR)).map(Arc::new)
     }
 
     /// Reads, validates and checks one report.
@@ -245,12 +259,28 @@ impl Project {
 
     /// Checks the named reports (all when `names` is empty).
     pub fn check(&self, names: &[String], strictness: Strictness) -> RunSummary {
-        self.run(names, strictness, None)
+        self.run(names, strictness, None, &mut BuildCache::default())
     }
 
     /// Builds the named reports (all when `names` is empty).
     pub fn build(&self, names: &[String], options: &BuildOptions) -> RunSummary {
-        self.run(names, options.strictness, Some(options))
+        self.run(
+            names,
+            options.strictness,
+            Some(options),
+            &mut BuildCache::default(),
+        )
+    }
+
+    /// Builds again, reusing the fonts and the Typst worlds of earlier
+    /// builds kept in `cache`, as `report watch` does.
+    pub fn rebuild(
+        &self,
+        names: &[String],
+        options: &BuildOptions,
+        cache: &mut BuildCache,
+    ) -> RunSummary {
+        self.run(names, options.strictness, Some(options), cache)
     }
 
     fn run(
@@ -258,6 +288,7 @@ impl Project {
         names: &[String],
         strictness: Strictness,
         build: Option<&BuildOptions>,
+        cache: &mut BuildCache,
     ) -> RunSummary {
         let mut diagnostics = Diagnostics::new();
         let mut written = Vec::new();
@@ -308,12 +339,18 @@ impl Project {
                 return finish(diagnostics, false, false, written);
             }
         };
-        let fonts = match self.fonts() {
-            Ok(fonts) => fonts,
-            Err(d) => {
-                diagnostics.push(d);
-                return finish(diagnostics, true, false, written);
-            }
+        let fonts = match &cache.fonts {
+            Some(fonts) => Arc::clone(fonts),
+            None => match self.fonts() {
+                Ok(fonts) => {
+                    cache.fonts = Some(Arc::clone(&fonts));
+                    fonts
+                }
+                Err(d) => {
+                    diagnostics.push(d);
+                    return finish(diagnostics, true, false, written);
+                }
+            },
         };
         for family in std::iter::once(&layout.manifest.fonts.body)
             .chain(&layout.manifest.fonts.fallback)
@@ -351,8 +388,9 @@ impl Project {
             if diagnostics.count(diagnostics::Severity::Error) > before {
                 continue;
             }
-            match self.render(&layout, &prepared, &fonts, options) {
-                Ok(outputs) => {
+            match self.render(&layout, &prepared, &fonts, options, &mut cache.worlds) {
+                Ok((outputs, warnings)) => {
+                    diagnostics.extend(warnings);
                     for (path, bytes) in outputs {
                         match output::write_atomically(&path, &bytes) {
                             Ok(()) => written.push(path),
@@ -375,9 +413,10 @@ impl Project {
         &self,
         layout: &Layout,
         prepared: &PreparedReport,
-        fonts: &Fonts,
+        fonts: &Arc<Fonts>,
         options: &BuildOptions,
-    ) -> Result<Vec<(PathBuf, Vec<u8>)>, Vec<Diagnostic>> {
+        worlds: &mut HashMap<String, ReportWorld>,
+    ) -> Result<RenderedReport, Vec<Diagnostic>> {
         let view = view::build(
             &prepared.report,
             &layout.manifest,
@@ -387,7 +426,11 @@ impl Project {
         let source = render::typst_source(layout, &view).map_err(|d| vec![d])?;
         let date = view.date.as_ref().map(|d| (d.year, d.month, d.day));
         let origin = |line: usize| source.origin(line);
-        let compiled = render::pdf::compile(source.text.clone(), fonts, date, &origin)?;
+        let world = worlds
+            .entry(prepared.name.clone())
+            .and_modify(|world| world.set_source(&source.text, date))
+            .or_insert_with(|| ReportWorld::new(source.text.clone(), Arc::clone(fonts), date));
+        let compiled = render::pdf::compile(world, &origin)?;
         let mut outputs = Vec::new();
         if options.pdf {
             outputs.push((
@@ -406,6 +449,6 @@ impl Project {
                 docx,
             ));
         }
-        Ok(outputs)
+        Ok((outputs, compiled.warnings))
     }
 }

@@ -6,6 +6,7 @@
 //! the same sources give the same PDF on every machine.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use typst::diag::{FileError, FileResult, Severity as TypstSeverity, SourceDiagnostic};
 use typst::foundations::{Bytes, Datetime, Smart};
@@ -114,9 +115,12 @@ fn collect_font_files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// The Typst world of one report: its generated source and the fonts.
-pub struct ReportWorld<'a> {
+///
+/// A world can live across rebuilds ([`ReportWorld::set_source`]), so that
+/// Typst's incremental compilation reuses what did not change.
+pub struct ReportWorld {
     library: LazyHash<Library>,
-    fonts: &'a Fonts,
+    fonts: Arc<Fonts>,
     main: Source,
     today: Option<Datetime>,
 }
@@ -124,21 +128,33 @@ pub struct ReportWorld<'a> {
 /// The virtual path of the generated source.
 pub const MAIN_PATH: &str = "/report.typ";
 
-impl<'a> ReportWorld<'a> {
+impl ReportWorld {
     /// A world whose main file is `source` and whose "today" is `date`.
-    pub fn new(source: String, fonts: &'a Fonts, date: Option<(u16, u8, u8)>) -> Self {
+    pub fn new(source: String, fonts: Arc<Fonts>, date: Option<(u16, u8, u8)>) -> Self {
         let vpath = VirtualPath::new(MAIN_PATH).expect("the main path is a valid virtual path");
         let id = FileId::new(RootedPath::new(VirtualRoot::Project, vpath));
         Self {
             library: LazyHash::new(Library::default()),
             fonts,
             main: Source::new(id, source),
-            today: date.and_then(|(y, m, d)| Datetime::from_ymd(i32::from(y), m, d)),
+            today: to_datetime(date),
         }
+    }
+
+    /// Replaces the generated source and date, keeping what Typst can reuse.
+    pub fn set_source(&mut self, source: &str, date: Option<(u16, u8, u8)>) {
+        if self.main.text() != source {
+            self.main.replace(source);
+        }
+        self.today = to_datetime(date);
     }
 }
 
-impl World for ReportWorld<'_> {
+fn to_datetime(date: Option<(u16, u8, u8)>) -> Option<Datetime> {
+    date.and_then(|(y, m, d)| Datetime::from_ymd(i32::from(y), m, d))
+}
+
+impl World for ReportWorld {
     fn library(&self) -> &LazyHash<Library> {
         &self.library
     }
@@ -201,22 +217,19 @@ pub struct CompiledPdf {
 
 /// Compiles the generated Typst source to a PDF/A-2b, PDF/UA-1 file.
 pub fn compile(
-    source: String,
-    fonts: &Fonts,
-    date: Option<(u16, u8, u8)>,
+    world: &ReportWorld,
     origin: &dyn Fn(usize) -> Location,
 ) -> Result<CompiledPdf, Vec<Diagnostic>> {
-    let world = ReportWorld::new(source, fonts, date);
-    let warned = typst::compile::<PagedDocument>(&world);
+    let warned = typst::compile::<PagedDocument>(world);
     let warnings: Vec<Diagnostic> = warned
         .warnings
         .iter()
-        .map(|d| convert(&world, d, origin))
+        .map(|d| convert(world, d, origin))
         .collect();
     let document = warned.output.map_err(|errors| {
         errors
             .iter()
-            .map(|d| convert(&world, d, origin))
+            .map(|d| convert(world, d, origin))
             .collect::<Vec<_>>()
     })?;
     let standards = PdfStandards::new(&[PdfStandard::A_2b, PdfStandard::Ua_1])
@@ -232,7 +245,7 @@ pub fn compile(
     let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| {
         errors
             .iter()
-            .map(|d| convert(&world, d, origin))
+            .map(|d| convert(world, d, origin))
             .collect::<Vec<_>>()
     })?;
     let headings = heading_pages(&document);
@@ -271,7 +284,7 @@ fn heading_pages(document: &PagedDocument) -> Vec<HeadingPage> {
 /// Turns a Typst diagnostic into ours, placed where `origin` says the
 /// generated line came from.
 fn convert(
-    world: &ReportWorld<'_>,
+    world: &ReportWorld,
     diagnostic: &SourceDiagnostic,
     origin: &dyn Fn(usize) -> Location,
 ) -> Diagnostic {

@@ -137,3 +137,40 @@ fn sources_cannot_lead_outside_the_project() {
     let output = project.run(&["check", "../.."]);
     assert_eq!(output.status.code(), Some(2));
 }
+
+#[test]
+fn watch_rebuilds_on_save_and_keeps_the_last_good_outputs() {
+    use std::io::{BufRead, BufReader};
+    let project = TempProject::new(None);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_report"))
+        .args(["watch", "--max-builds", "3"])
+        .current_dir(project.root())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    // A watch that misses an edit would wait forever: stop it after a minute.
+    let guard = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(60));
+        let _ = Command::new("kill").arg(pid.to_string()).status();
+    });
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut wait_for = |needle: &str| loop {
+        let line = lines.next().expect("watch ended early").unwrap();
+        if line.contains(needle) {
+            return line;
+        }
+    };
+    wait_for("built 2 files");
+    let path = "report-data/06-sixth-meeting/meeting.yaml";
+    let meeting = std::fs::read_to_string(project.path(path)).unwrap();
+    project.write(path, &meeting.replace("Ottawa", "Gatineau"));
+    wait_for("built 2 files");
+    assert!(pdf_text(&project.path(PDF)).contains("Gatineau"));
+    let good = std::fs::read(project.path(PDF)).unwrap();
+    project.write(path, "number: [\n");
+    wait_for("not built; the previous outputs are kept");
+    assert!(std::fs::read(project.path(PDF)).unwrap() == good);
+    let _ = child.wait();
+    drop(guard);
+}
