@@ -772,6 +772,9 @@ pub mod package {
                 "word/styles.xml" => {
                     set_language(&String::from_utf8_lossy(&content), &view.language).into_bytes()
                 }
+                "word/footnotes.xml" => {
+                    number_footnotes(&String::from_utf8_lossy(&content)).into_bytes()
+                }
                 "word/settings.xml" => {
                     set_language_settings(&String::from_utf8_lossy(&content)).into_bytes()
                 }
@@ -872,6 +875,28 @@ pub mod package {
             let end = after.find("/>").map_or(after.len(), |e| e + 2);
             out.push_str("<w:tblHeader />");
             rest = &after[end..];
+        }
+        out.push_str(rest);
+        out
+    }
+
+    /// Puts the footnote's number in front of its text: Word shows a
+    /// footnote's mark only where a `w:footnoteRef` run stands.
+    fn number_footnotes(footnotes: &str) -> String {
+        const MARK: &str = concat!(
+            r#"<w:r><w:rPr><w:vertAlign w:val="superscript" /></w:rPr><w:footnoteRef /></w:r>"#,
+            r#"<w:r><w:t xml:space="preserve"> </w:t></w:r>"#
+        );
+        let mut out = String::with_capacity(footnotes.len() + 256);
+        let mut rest = footnotes;
+        while let Some(start) = rest.find("<w:footnote w:id=") {
+            let Some(props_end) = rest[start..].find("</w:pPr>") else {
+                break;
+            };
+            let insert = start + props_end + "</w:pPr>".len();
+            out.push_str(&rest[..insert]);
+            out.push_str(MARK);
+            rest = &rest[insert..];
         }
         out.push_str(rest);
         out

@@ -277,7 +277,6 @@ fn heading_pages(document: &PagedDocument) -> Vec<HeadingPage> {
                 page,
             })
         })
-        .filter(|h| h.text != "Contents")
         .collect()
 }
 
