@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Parser as _;
 
 use crate::cli::{Cli, Command};
-use crate::diagnostics::{Diagnostics, Severity};
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use crate::{BuildOptions, DATA_DIR, LAYOUTS_DIR, Outcome, Project, RunSummary, Strictness};
 
 /// The `report` program: parses arguments, runs, prints, exits.
@@ -135,56 +135,65 @@ pub fn run(cli: &Cli) -> Outcome {
             }
             summary.outcome
         }
-        Command::Source(args) => {
-            let layout = match project.layout() {
-                Ok(layout) => layout,
-                Err(problems) => {
-                    let mut diagnostics = Diagnostics::new();
-                    diagnostics.extend(problems);
-                    eprint!("{}", diagnostics.render(project.root()));
-                    return Outcome::Problems;
-                }
-            };
-            let mut diagnostics = Diagnostics::new();
-            let fonts = match project.fonts() {
-                Ok(fonts) => fonts,
-                Err(d) => {
-                    diagnostics.push(d);
-                    eprint!("{}", diagnostics.render(project.root()));
-                    return Outcome::Unreadable;
-                }
-            };
-            let mut unreadable = false;
-            let strictness = strictness(args.final_build);
-            let prepared = project.prepare(
-                &layout,
-                &args.report,
-                strictness,
-                &fonts,
-                &mut diagnostics,
-                &mut unreadable,
-            );
-            let source = prepared.map(|p| project.typst_source(&layout, &p, strictness));
-            match source {
-                Some(Ok(source)) => {
-                    print!("{}", source.text);
-                    Outcome::Success
-                }
-                Some(Err(d)) => {
-                    diagnostics.push(d);
-                    eprint!("{}", diagnostics.render(project.root()));
-                    Outcome::Problems
-                }
-                None => {
-                    eprint!("{}", diagnostics.render(project.root()));
-                    if unreadable {
-                        Outcome::Unreadable
-                    } else {
-                        Outcome::Problems
-                    }
-                }
-            }
+        Command::Source(args) => print_source(&project, args),
+    }
+}
+
+/// Prints problems the way every command does, and gives back `outcome`.
+fn fail(
+    project: &Project,
+    problems: impl IntoIterator<Item = Diagnostic>,
+    outcome: Outcome,
+) -> Outcome {
+    let mut diagnostics = Diagnostics::new();
+    diagnostics.extend(problems);
+    eprint!("{}", diagnostics.render(project.root()));
+    outcome
+}
+
+/// `report source`: the Typst source the layout generates.
+fn print_source(project: &Project, args: &crate::cli::SourceArgs) -> Outcome {
+    let layout = match project.layout() {
+        Ok(layout) => layout,
+        Err(problems) => return fail(project, problems, Outcome::Problems),
+    };
+    let fonts = match project.fonts() {
+        Ok(fonts) => fonts,
+        Err(d) => return fail(project, [d], Outcome::Unreadable),
+    };
+    let mut diagnostics = Diagnostics::new();
+    let mut unreadable = false;
+    let strictness = if args.final_build {
+        Strictness::Final
+    } else {
+        Strictness::Draft
+    };
+    let prepared = project.prepare(
+        &layout,
+        &args.report,
+        strictness,
+        &fonts,
+        &mut diagnostics,
+        &mut unreadable,
+    );
+    match prepared.map(|p| project.typst_source(&layout, &p, strictness)) {
+        Some(Ok(source)) => {
+            print!("{}", source.text);
+            Outcome::Success
         }
+        Some(Err(d)) => {
+            diagnostics.push(d);
+            fail(project, diagnostics, Outcome::Problems)
+        }
+        None => fail(
+            project,
+            diagnostics,
+            if unreadable {
+                Outcome::Unreadable
+            } else {
+                Outcome::Problems
+            },
+        ),
     }
 }
 
@@ -200,38 +209,26 @@ fn out_dir(cli: &Cli, out: &std::path::Path) -> std::path::PathBuf {
 /// Compiles a Typst file in the project's world: what the report's own
 /// compile costs, without loading, checking, templates or the DOCX.
 fn compile_typst(project: &Project, args: &crate::cli::CompileTypstArgs) -> Outcome {
-    let mut diagnostics = Diagnostics::new();
     let source = match std::fs::read_to_string(&args.input) {
         Ok(source) => source,
         Err(error) => {
-            eprintln!("error: cannot read {}: {error}", args.input.display());
-            return Outcome::Unreadable;
+            let problem =
+                Diagnostic::error(format!("cannot read {}: {error}", args.input.display()));
+            return fail(project, [problem], Outcome::Unreadable);
         }
     };
     let fonts = match project.fonts() {
         Ok(fonts) => fonts,
-        Err(d) => {
-            diagnostics.push(d);
-            eprint!("{}", diagnostics.render(project.root()));
-            return Outcome::Unreadable;
-        }
+        Err(d) => return fail(project, [d], Outcome::Unreadable),
     };
     let world = crate::render::pdf::ReportWorld::new(source, fonts, None);
     let origin = |line: usize| crate::diagnostics::Location::at(&args.input, line, 1);
     match crate::render::pdf::compile(&world, &origin) {
         Ok(compiled) => match crate::output::write_atomically(&args.output, &compiled.bytes) {
             Ok(()) => Outcome::Success,
-            Err(d) => {
-                diagnostics.push(d);
-                eprint!("{}", diagnostics.render(project.root()));
-                Outcome::OutputFailed
-            }
+            Err(d) => fail(project, [d], Outcome::OutputFailed),
         },
-        Err(problems) => {
-            diagnostics.extend(problems);
-            eprint!("{}", diagnostics.render(project.root()));
-            Outcome::Problems
-        }
+        Err(problems) => fail(project, problems, Outcome::Problems),
     }
 }
 
