@@ -223,11 +223,13 @@ fn compile_typst(project: &Project, args: &crate::cli::CompileTypstArgs) -> Outc
     };
     let world = crate::render::pdf::ReportWorld::new(source, fonts, None);
     let origin = |line: usize| crate::diagnostics::Location::at(&args.input, line, 1);
-    match crate::render::pdf::compile(&world, &origin) {
-        Ok(compiled) => match crate::output::write_atomically(&args.output, &compiled.bytes) {
-            Ok(()) => Outcome::Success,
-            Err(d) => fail(project, [d], Outcome::OutputFailed),
-        },
+    match crate::render::pdf::compile(&world, &origin, |_| ()) {
+        Ok((compiled, ())) => {
+            match crate::output::write_atomically(&args.output, &compiled.bytes) {
+                Ok(()) => Outcome::Success,
+                Err(d) => fail(project, [d], Outcome::OutputFailed),
+            }
+        }
         Err(problems) => fail(project, problems, Outcome::Problems),
     }
 }

@@ -430,7 +430,10 @@ impl Project {
             .entry(prepared.name.clone())
             .and_modify(|world| world.set_source(&source.text, date))
             .or_insert_with(|| ReportWorld::new(source.text.clone(), Arc::clone(fonts), date));
-        let compiled = render::pdf::compile(world, &origin)?;
+        let make_docx = |headings: &[render::pdf::HeadingPage]| {
+            options.docx.then(|| render::docx::render(&view, headings))
+        };
+        let (compiled, docx) = render::pdf::compile(world, &origin, make_docx)?;
         let mut outputs = Vec::new();
         if options.pdf {
             outputs.push((
@@ -438,8 +441,8 @@ impl Project {
                 compiled.bytes,
             ));
         }
-        if options.docx {
-            let docx = render::docx::render(&view, &compiled.headings).map_err(|e| {
+        if let Some(docx) = docx {
+            let docx = docx.map_err(|e| {
                 vec![Diagnostic::error(format!(
                     "the DOCX could not be assembled: {e}"
                 ))]

@@ -216,22 +216,24 @@ pub struct CompiledPdf {
 }
 
 /// Compiles the generated Typst source to a PDF/A-2b, PDF/UA-1 file.
-pub fn compile(
+///
+/// `alongside` runs on a second thread while the laid-out document is
+/// exported, with the pages its headings fell on: the DOCX is written there,
+/// so both documents cost little more than the PDF alone.
+pub fn compile<T: Send>(
     world: &ReportWorld,
     origin: &dyn Fn(usize) -> Location,
-) -> Result<CompiledPdf, Vec<Diagnostic>> {
-    let warned = typst::compile::<PagedDocument>(world);
-    let warnings: Vec<Diagnostic> = warned
-        .warnings
-        .iter()
-        .map(|d| convert(world, d, origin))
-        .collect();
-    let document = warned.output.map_err(|errors| {
-        errors
+    alongside: impl FnOnce(&[HeadingPage]) -> T + Send,
+) -> Result<(CompiledPdf, T), Vec<Diagnostic>> {
+    let convert_all = |diagnostics: &[SourceDiagnostic]| -> Vec<Diagnostic> {
+        diagnostics
             .iter()
             .map(|d| convert(world, d, origin))
-            .collect::<Vec<_>>()
-    })?;
+            .collect()
+    };
+    let warned = typst::compile::<PagedDocument>(world);
+    let warnings = convert_all(&warned.warnings);
+    let document = warned.output.map_err(|errors| convert_all(&errors))?;
     let standards = PdfStandards::new(&[PdfStandard::A_2b, PdfStandard::Ua_1])
         .map_err(|e| vec![Diagnostic::error(format!("PDF standards: {}", e.message()))])?;
     let options = PdfOptions {
@@ -242,19 +244,21 @@ pub fn compile(
         tagged: true,
         ..PdfOptions::default()
     };
-    let bytes = typst_pdf::pdf(&document, &options).map_err(|errors| {
-        errors
-            .iter()
-            .map(|d| convert(world, d, origin))
-            .collect::<Vec<_>>()
-    })?;
     let headings = heading_pages(&document);
-    Ok(CompiledPdf {
+    let (exported, beside) = std::thread::scope(|scope| {
+        let beside = scope.spawn(|| alongside(&headings));
+        let exported = typst_pdf::pdf(&document, &options);
+        (exported, beside.join())
+    });
+    let beside = beside.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    let bytes = exported.map_err(|errors| convert_all(&errors))?;
+    let compiled = CompiledPdf {
         bytes,
         headings,
         page_count: document.pages().len(),
         warnings,
-    })
+    };
+    Ok((compiled, beside))
 }
 
 fn heading_pages(document: &PagedDocument) -> Vec<HeadingPage> {
