@@ -23,6 +23,7 @@ pub mod model;
 pub mod output;
 pub mod render;
 pub mod sources;
+pub mod timing;
 pub mod view;
 pub mod watch;
 
@@ -332,7 +333,7 @@ impl Project {
         } else {
             names.to_vec()
         };
-        let layout = match self.layout() {
+        let layout = match timing::measure("layout", || self.layout()) {
             Ok(layout) => layout,
             Err(problems) => {
                 diagnostics.extend(problems);
@@ -341,7 +342,7 @@ impl Project {
         };
         let fonts = match &cache.fonts {
             Some(fonts) => Arc::clone(fonts),
-            None => match self.fonts() {
+            None => match timing::measure("fonts", || self.fonts()) {
                 Ok(fonts) => {
                     cache.fonts = Some(Arc::clone(&fonts));
                     fonts
@@ -374,14 +375,17 @@ impl Project {
         }
         for name in &names {
             let before = diagnostics.count(diagnostics::Severity::Error);
-            let Some(prepared) = self.prepare(
-                &layout,
-                name,
-                strictness,
-                &fonts,
-                &mut diagnostics,
-                &mut unreadable,
-            ) else {
+            let prepared = timing::measure("sources, model, check", || {
+                self.prepare(
+                    &layout,
+                    name,
+                    strictness,
+                    &fonts,
+                    &mut diagnostics,
+                    &mut unreadable,
+                )
+            });
+            let Some(prepared) = prepared else {
                 continue;
             };
             let Some(options) = build else { continue };
@@ -392,7 +396,7 @@ impl Project {
                 Ok((outputs, warnings)) => {
                     diagnostics.extend(warnings);
                     for (path, bytes) in outputs {
-                        match output::write_atomically(&path, &bytes) {
+                        match timing::measure("write", || output::write_atomically(&path, &bytes)) {
                             Ok(()) => written.push(path),
                             Err(d) => {
                                 diagnostics.push(d);
@@ -423,7 +427,8 @@ impl Project {
             options.strictness == Strictness::Draft,
             &prepared.dir,
         );
-        let source = render::typst_source(layout, &view).map_err(|d| vec![d])?;
+        let source = timing::measure("templates", || render::typst_source(layout, &view))
+            .map_err(|d| vec![d])?;
         let date = view.date.as_ref().map(|d| (d.year, d.month, d.day));
         let origin = |line: usize| source.origin(line);
         let world = worlds

@@ -231,7 +231,7 @@ pub fn compile<T: Send>(
             .map(|d| convert(world, d, origin))
             .collect()
     };
-    let warned = typst::compile::<PagedDocument>(world);
+    let warned = crate::timing::measure("typst layout", || typst::compile::<PagedDocument>(world));
     let warnings = convert_all(&warned.warnings);
     let document = warned.output.map_err(|errors| convert_all(&errors))?;
     let standards = PdfStandards::new(&[PdfStandard::A_2b, PdfStandard::Ua_1])
@@ -246,8 +246,9 @@ pub fn compile<T: Send>(
     };
     let headings = heading_pages(&document);
     let (exported, beside) = std::thread::scope(|scope| {
-        let beside = scope.spawn(|| alongside(&headings));
-        let exported = typst_pdf::pdf(&document, &options);
+        let beside =
+            scope.spawn(|| crate::timing::measure("docx (second thread)", || alongside(&headings)));
+        let exported = crate::timing::measure("pdf export", || typst_pdf::pdf(&document, &options));
         (exported, beside.join())
     });
     let beside = beside.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
