@@ -403,7 +403,8 @@ fn blocks_helper(
     let value = helper
         .param(0)
         .ok_or(RenderErrorReason::ParamNotFoundForIndex("blocks", 0))?;
-    let blocks: Vec<Block> = serde_json::from_value(value.value().clone())
+    // Read straight from the JSON the registry holds, without copying it.
+    let blocks = Vec::<Block>::deserialize(value.value())
         .map_err(|e| RenderErrorReason::Other(format!("`blocks` needs rich text: {e}")))?;
     out.write(&typst_markup::blocks(&blocks))?;
     Ok(())
@@ -420,7 +421,7 @@ fn inlines_helper(
     let value = helper
         .param(0)
         .ok_or(RenderErrorReason::ParamNotFoundForIndex("inlines", 0))?;
-    let content: Vec<Inline> = serde_json::from_value(value.value().clone())
+    let content = Vec::<Inline>::deserialize(value.value())
         .map_err(|e| RenderErrorReason::Other(format!("`inlines` needs inline rich text: {e}")))?;
     out.write(&typst_markup::blocks(&[Block::Paragraph { content }]))?;
     Ok(())
