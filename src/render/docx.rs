@@ -744,15 +744,24 @@ pub mod package {
     use zip::write::SimpleFileOptions;
     use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 
+    /// Parts smaller than this are stored uncompressed.
+    const SMALL_PART_BYTES: usize = 16 * 1024;
+
     /// Rewrites the archive `docx` for `view`.
     pub fn repack(docx: &[u8], view: &ReportView) -> zip::result::ZipResult<Vec<u8>> {
         let mut archive = ZipArchive::new(Cursor::new(docx))?;
         let mut output = ZipWriter::new(Cursor::new(Vec::new()));
         // 1980-01-01 is the earliest time a ZIP entry can carry.
-        let options = SimpleFileOptions::default()
-            .compression_method(CompressionMethod::Deflated)
+        let stored = SimpleFileOptions::default()
+            .compression_method(CompressionMethod::Stored)
             .last_modified_time(DateTime::default())
             .unix_permissions(0o644);
+        // The fastest level: XML compresses well at any level, and the DOCX
+        // is written on every build. Small parts are stored, since setting up
+        // a compressor costs more than their bytes.
+        let deflated = stored
+            .compression_method(CompressionMethod::Deflated)
+            .compression_level(Some(1));
         let mut names: Vec<String> = archive.file_names().map(str::to_string).collect();
         names.sort_by_key(|name| (name != "[Content_Types].xml", name.clone()));
         for name in names {
@@ -779,6 +788,11 @@ pub mod package {
                     set_language_settings(&String::from_utf8_lossy(&content)).into_bytes()
                 }
                 _ => content,
+            };
+            let options = if content.len() < SMALL_PART_BYTES {
+                stored
+            } else {
+                deflated
             };
             output.start_file(name, options)?;
             output.write_all(&content)?;
