@@ -21,14 +21,22 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// The exit codes, shown under --help.
+/// Examples and exit codes, shown under --help.
 pub const EXIT_CODES: &str = "\
+Examples:
+  report build                  draft PDF and DOCX of every report, into out/
+  report check                  what is wrong or missing, with file:line:col
+  report placeholders           what is still to be written
+  report build --final          the versions partners receive
+  report watch                  rebuild on every save
+
 Exit codes:
   0  success (warnings, such as placeholders in a draft, are allowed)
   1  the report has problems: invalid sources, a missing required section,
      placeholders in a --final run, or a layout error
-  2  bad usage or unreadable input: unknown report, missing folder,
-     a file that cannot be read or is not UTF-8
+  2  bad usage or unreadable input: unknown report, missing folder or fonts,
+     a source that cannot be read, is empty, is over 4 MB, is not UTF-8,
+     or leads outside the project
   3  an output could not be written (the previous outputs are untouched)";
 
 /// The subcommands.
