@@ -42,6 +42,9 @@ pub fn required_sections(
         .collect()
 }
 
+/// The code of placeholder diagnostics.
+pub const PLACEHOLDER: &str = "placeholder";
+
 /// Lists the report's placeholders, as warnings or errors.
 pub fn placeholders(report: &Report, strictness: Strictness) -> Vec<Diagnostic> {
     report
@@ -57,7 +60,7 @@ pub fn placeholders(report: &Report, strictness: Strictness) -> Vec<Diagnostic> 
                 Strictness::Draft => Diagnostic::warning(message),
                 Strictness::Final => Diagnostic::error(message),
             };
-            diagnostic.at(placeholder.location.clone()).with_hint(match strictness {
+            diagnostic.at(placeholder.location.clone()).with_code(PLACEHOLDER).with_hint(match strictness {
                 Strictness::Draft => "write the missing text here before the final build",
                 Strictness::Final => "a final build goes to partners: write the missing text here, or build a draft",
             })

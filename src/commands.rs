@@ -120,11 +120,12 @@ pub fn run(cli: &Cli) -> Outcome {
             let mut stdout = std::io::stdout().lock();
             let mut others = Diagnostics::new();
             for diagnostic in summary.diagnostics.iter() {
-                match (
-                    diagnostic.message.strip_prefix("placeholder: "),
-                    &diagnostic.location,
-                ) {
-                    (Some(note), Some(location)) => {
+                match &diagnostic.location {
+                    Some(location) if diagnostic.code == Some(crate::check::PLACEHOLDER) => {
+                        let note = diagnostic
+                            .message
+                            .strip_prefix("placeholder: ")
+                            .unwrap_or(&diagnostic.message);
                         let _ = writeln!(stdout, "{location}: {note}");
                     }
                     _ => others.push(diagnostic.clone()),

@@ -83,6 +83,9 @@ pub struct Diagnostic {
     pub location: Option<Location>,
     /// What to do about it.
     pub hint: Option<String>,
+    /// What kind of problem it is, for tools that pick some out (as
+    /// `report placeholders` does); not printed.
+    pub code: Option<&'static str>,
 }
 
 impl Diagnostic {
@@ -93,6 +96,7 @@ impl Diagnostic {
             message: message.into(),
             location: None,
             hint: None,
+            code: None,
         }
     }
 
@@ -103,6 +107,7 @@ impl Diagnostic {
             message: message.into(),
             location: None,
             hint: None,
+            code: None,
         }
     }
 
@@ -110,6 +115,13 @@ impl Diagnostic {
     #[must_use]
     pub fn at(mut self, location: Location) -> Self {
         self.location = Some(location);
+        self
+    }
+
+    /// Marks the kind of problem.
+    #[must_use]
+    pub fn with_code(mut self, code: &'static str) -> Self {
+        self.code = Some(code);
         self
     }
 

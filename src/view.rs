@@ -321,24 +321,24 @@ fn section_body(
         SectionId::Overview => {
             let o = report.overview.as_ref()?;
             let mut blocks = o.introduction.blocks.clone();
-            let partners: Vec<String> = report
-                .series
-                .partners
-                .iter()
-                .map(|p| p.in_sentence())
-                .collect();
-            let mut sentence = fill(&labels.partnership, &[("partners", &join_names(&partners))]);
+            let names = |organisations: &[crate::model::Organisation]| {
+                join_names(
+                    &organisations
+                        .iter()
+                        .map(|o| o.in_sentence())
+                        .collect::<Vec<_>>(),
+                )
+            };
+            let mut sentence = fill(
+                &labels.partnership,
+                &[("partners", &names(&report.series.partners))],
+            );
             if !report.series.assisting.is_empty() {
-                let assisting: Vec<String> = report
-                    .series
-                    .assisting
-                    .iter()
-                    .map(|p| p.in_sentence())
-                    .collect();
+                let assisting = names(&report.series.assisting);
                 sentence.push(' ');
                 sentence.push_str(&capitalise_first(&fill(
                     &labels.assisting,
-                    &[("assisting", &join_names(&assisting))],
+                    &[("assisting", &assisting)],
                 )));
             }
             blocks.push(paragraph(vec![text(sentence)]));

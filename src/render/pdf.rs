@@ -301,6 +301,7 @@ fn convert(
         message: diagnostic.message.to_string(),
         location: None,
         hint: None,
+        code: None,
     };
     if let Some(range) = world.range(diagnostic.span) {
         let line = world.main.text()[..range.start.min(world.main.text().len())]
