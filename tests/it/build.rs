@@ -299,10 +299,10 @@ fn a_failed_build_leaves_the_previous_outputs_untouched() {
 #[test]
 fn renaming_a_heading_in_the_layout_changes_both_documents() {
     let project = TempProject::new(None);
-    let manifest = std::fs::read_to_string(project.path("layouts/report.yaml")).unwrap();
-    project.write(
+    project.replace(
         "layouts/report.yaml",
-        &manifest.replace("heading: Overview", "heading: Summary of the Process"),
+        "heading: Overview",
+        "heading: Summary of the Process",
     );
     let output = project.run(&["build"]);
     assert!(output.status.success(), "{}", stderr(&output));

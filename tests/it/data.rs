@@ -122,14 +122,10 @@ fn hostile_text_in_every_field_appears_literally_in_both_documents() {
 #[test]
 fn control_characters_are_removed_with_a_warning() {
     let project = TempProject::new(None);
-    let meeting =
-        std::fs::read_to_string(project.path("report-data/06-sixth-meeting/meeting.yaml")).unwrap();
-    project.write(
+    project.replace(
         "report-data/06-sixth-meeting/meeting.yaml",
-        &meeting.replace(
-            "location: Ottawa, Ontario Canada",
-            "location: \"Ottawa,\\u0007 Ontario\\u0000 Canada\"",
-        ),
+        "location: Ottawa, Ontario Canada",
+        "location: \"Ottawa,\\u0007 Ontario\\u0000 Canada\"",
     );
     let output = project.run(&["build"]);
     assert!(output.status.success(), "{}", stderr(&output));
@@ -150,13 +146,10 @@ fn a_ten_thousand_character_word_wraps_and_is_kept_whole() {
     let project = TempProject::new(None);
     let word = format!("{}END", "x".repeat(10_000));
     let path = "report-data/06-sixth-meeting/meeting.yaml";
-    let meeting = std::fs::read_to_string(project.path(path)).unwrap();
-    project.write(
+    project.replace(
         path,
-        &meeting.replace(
-            "location: Ottawa, Ontario Canada",
-            &format!("location: {word}"),
-        ),
+        "location: Ottawa, Ontario Canada",
+        &format!("location: {word}"),
     );
     let output = project.run(&["build"]);
     assert!(output.status.success(), "{}", stderr(&output));
@@ -175,10 +168,10 @@ fn a_ten_thousand_character_word_wraps_and_is_kept_whole() {
 fn a_character_no_font_has_is_named_not_printed_as_a_box() {
     let project = TempProject::new(None);
     let path = "report-data/06-sixth-meeting/meeting.yaml";
-    let meeting = std::fs::read_to_string(project.path(path)).unwrap();
-    project.write(
+    project.replace(
         path,
-        &meeting.replace("location: Ottawa, Ontario Canada", "location: Ottawa 中"),
+        "location: Ottawa, Ontario Canada",
+        "location: Ottawa 中",
     );
     let output = project.run(&["build"]);
     assert!(output.status.success(), "{}", stderr(&output));

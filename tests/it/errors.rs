@@ -49,13 +49,10 @@ fn an_unwritable_output_folder_is_reported_and_exits_3() {
 fn a_template_error_points_at_the_template() {
     let project = TempProject::new(None);
     let path = "layouts/typst/overview.typ.hbs";
-    let template = std::fs::read_to_string(project.path(path)).unwrap();
-    project.write(
+    project.replace(
         path,
-        &template.replace(
-            "{{blocks body.blocks}}",
-            "{{blocks body.blocks}}\n#undefined-function()",
-        ),
+        "{{blocks body.blocks}}",
+        "{{blocks body.blocks}}\n#undefined-function()",
     );
     let output = project.run(&["build"]);
     assert_eq!(output.status.code(), Some(1));
@@ -66,8 +63,7 @@ fn a_template_error_points_at_the_template() {
 fn a_template_that_bypasses_escaping_is_refused() {
     let project = TempProject::new(None);
     let path = "layouts/typst/overview.typ.hbs";
-    let template = std::fs::read_to_string(project.path(path)).unwrap();
-    project.write(path, &template.replace("= #{{heading}}", "= {{{heading}}}"));
+    project.replace(path, "= #{{heading}}", "= {{{heading}}}");
     let output = project.run(&["check"]);
     assert_eq!(output.status.code(), Some(1));
     insta::assert_snapshot!("unescaped_template", stderr(&output));

@@ -17,8 +17,7 @@ fn a_build_killed_at_any_moment_leaves_the_old_or_the_new_file() {
         std::fs::read(project.path(DOCX)).unwrap(),
     );
     let path = "report-data/06-sixth-meeting/meeting.yaml";
-    let meeting = std::fs::read_to_string(project.path(path)).unwrap();
-    project.write(path, &meeting.replace("Ottawa", "Gatineau"));
+    project.replace(path, "Ottawa", "Gatineau");
     // The new outputs, made aside, to compare against.
     assert!(project.run(&["build", "--out", "new"]).status.success());
     let new = (
@@ -120,10 +119,10 @@ fn sources_cannot_lead_outside_the_project() {
     );
 
     let project = TempProject::new(None);
-    let manifest = std::fs::read_to_string(project.path("layouts/report.yaml")).unwrap();
-    project.write(
+    project.replace(
         "layouts/report.yaml",
-        &manifest.replace("file: overview.yaml", "file: ../../etc/passwd"),
+        "file: overview.yaml",
+        "file: ../../etc/passwd",
     );
     let output = project.run(&["check"]);
     assert_eq!(output.status.code(), Some(1));
@@ -163,8 +162,7 @@ fn watch_rebuilds_on_save_and_keeps_the_last_good_outputs() {
     };
     wait_for("built 2 files");
     let path = "report-data/06-sixth-meeting/meeting.yaml";
-    let meeting = std::fs::read_to_string(project.path(path)).unwrap();
-    project.write(path, &meeting.replace("Ottawa", "Gatineau"));
+    project.replace(path, "Ottawa", "Gatineau");
     wait_for("built 2 files");
     assert!(pdf_text(&project.path(PDF)).contains("Gatineau"));
     let good = std::fs::read(project.path(PDF)).unwrap();

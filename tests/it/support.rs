@@ -42,6 +42,13 @@ impl TempProject {
         std::fs::write(path, text).unwrap();
     }
 
+    /// Edits a file of the project: replaces every `from` with `to`.
+    pub fn replace(&self, relative: &str, from: &str, to: &str) {
+        let text = std::fs::read_to_string(self.path(relative)).unwrap();
+        assert!(text.contains(from), "{relative} has no {from:?} to replace");
+        self.write(relative, &text.replace(from, to));
+    }
+
     /// Runs the `report` binary in the project.
     pub fn run(&self, args: &[&str]) -> Output {
         Command::new(env!("CARGO_BIN_EXE_report"))
