@@ -6,6 +6,7 @@
 //! owns (a YAML source or a layout template), never at generated code.
 
 use std::fmt::{self, Write as _};
+use std::io::{BufRead as _, Read as _};
 use std::path::{Path, PathBuf};
 
 /// How serious a problem is.
@@ -157,6 +158,9 @@ impl Diagnostic {
     }
 }
 
+/// How much of a file is read to quote one of its lines.
+const QUOTE_READ_LIMIT: u64 = 8 * 1024 * 1024;
+
 /// Reads the quoted line for a location, tabs shown as single spaces so the
 /// caret stays under the right character.
 fn source_line(root: &Path, location: &Location) -> Option<String> {
@@ -168,13 +172,19 @@ fn source_line(root: &Path, location: &Location) -> Option<String> {
     } else {
         root.join(&location.file)
     };
-    let metadata = std::fs::metadata(&path).ok()?;
-    if metadata.len() > crate::sources::MAX_SOURCE_BYTES {
-        return None;
+    // Read only up to the quoted line, and never more than a bound of our
+    // own: the file may be the very one refused for its size.
+    let file = std::fs::File::open(&path).ok()?;
+    let mut reader = std::io::BufReader::new(file.take(QUOTE_READ_LIMIT));
+    let mut bytes = Vec::new();
+    for _ in 0..location.line {
+        bytes.clear();
+        if reader.read_until(b'\n', &mut bytes).ok()? == 0 {
+            return None;
+        }
     }
-    let text = std::fs::read(&path).ok()?;
-    let text = String::from_utf8_lossy(&text);
-    let line = text.lines().nth(location.line - 1)?;
+    let text = String::from_utf8_lossy(&bytes);
+    let line = text.trim_end_matches(['\n', '\r']);
     let shown: String = line
         .chars()
         .map(|c| if c == '\t' || c.is_control() { ' ' } else { c })

@@ -18,6 +18,10 @@ use crate::diagnostics::{Diagnostic, Location};
 /// anything near this is a mistake, and refusing it keeps memory bounded.
 pub const MAX_SOURCE_BYTES: u64 = 4 * 1024 * 1024;
 
+/// How deep lists and mappings may nest in a source: serde_yaml's own
+/// recursion limit, which refuses deeper documents before they cost stack.
+pub const MAX_YAML_NESTING: usize = 128;
+
 /// A YAML file as read from disk, cleaned of a byte-order mark and CRLF.
 #[derive(Debug, Clone)]
 pub struct SourceFile {
@@ -214,7 +218,12 @@ pub fn parse_yaml(file: SourceFile) -> Result<YamlDocument, Diagnostic> {
             .location()
             .map(|l| Location::at(&file.display_path, l.line(), l.column()))
             .or_else(|| {
-                first_alias(&file.text).map(|(l, c)| Location::at(&file.display_path, l, c))
+                if error.to_string().contains("recursion limit exceeded") {
+                    too_deep(&file.text)
+                } else {
+                    first_alias(&file.text)
+                }
+                .map(|(l, c)| Location::at(&file.display_path, l, c))
             })
             .unwrap_or_else(|| Location::file(&file.display_path));
         let hint = yaml_hint(&file.text, &error, &location);
@@ -235,6 +244,40 @@ pub fn parse_yaml(file: SourceFile) -> Result<YamlDocument, Diagnostic> {
         value,
         positions: recorder.positions,
     })
+}
+
+/// The line and column where lists and mappings first nest deeper than
+/// [`MAX_YAML_NESTING`], which serde_yaml refuses without a position.
+fn too_deep(text: &str) -> Option<(usize, usize)> {
+    /// Follows the nesting depth through the parser's events.
+    struct DepthFinder {
+        depth: usize,
+        found: Option<(usize, usize)>,
+    }
+    impl MarkedEventReceiver for DepthFinder {
+        fn on_event(&mut self, event: Event, mark: Marker) {
+            match event {
+                Event::SequenceStart(..) | Event::MappingStart(..) => {
+                    self.depth += 1;
+                    if self.depth > MAX_YAML_NESTING && self.found.is_none() {
+                        self.found = Some((mark.line(), mark.col() + 1));
+                    }
+                }
+                Event::SequenceEnd | Event::MappingEnd => {
+                    self.depth = self.depth.saturating_sub(1);
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut finder = DepthFinder {
+        depth: 0,
+        found: None,
+    };
+    // The parser keeps its own stack on the heap, so any depth is safe here;
+    // a syntax error further on does not matter once the place is found.
+    let _ = Parser::new_from_str(text).load(&mut finder, false);
+    finder.found
 }
 
 /// The line and column of the first alias (`*name`), where an expansion
@@ -260,7 +303,12 @@ fn yaml_message(error: &serde_yaml::Error) -> String {
         Some(cut) => raw[..cut].to_string(),
         None => raw,
     };
-    if raw.contains("repetition limit exceeded") || raw.contains("recursion limit exceeded") {
+    if raw.contains("recursion limit exceeded") {
+        return format!(
+            "the YAML nests lists and mappings more than {MAX_YAML_NESTING} levels deep"
+        );
+    }
+    if raw.contains("repetition limit exceeded") {
         return "the YAML aliases expand too far (an alias bomb?)".into();
     }
     if let Some(rest) = raw.strip_prefix("duplicate entry with key ") {
@@ -271,7 +319,12 @@ fn yaml_message(error: &serde_yaml::Error) -> String {
 
 fn yaml_hint(text: &str, error: &serde_yaml::Error, location: &Location) -> Option<String> {
     let raw = error.to_string();
-    if raw.contains("repetition limit") || raw.contains("recursion limit") {
+    if raw.contains("recursion limit") {
+        return Some(format!(
+            "a report source nests a few levels at most; {MAX_YAML_NESTING} is the limit: look for runs of [ or {{ or of ever deeper indentation"
+        ));
+    }
+    if raw.contains("repetition limit") {
         return Some("write the text out instead of repeating anchors (&name / *name)".into());
     }
     if raw.contains("duplicate entry") {

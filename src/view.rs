@@ -362,6 +362,11 @@ fn section_body(
         }
         SectionId::PanelUpdates => {
             let p = report.panel_updates.as_ref()?;
+            if let Fact::Missing(placeholder) = &p.groups {
+                return Some(SectionBody::Missing {
+                    placeholder: placeholder.clone(),
+                });
+            }
             let part = |label: &str, text: &RichText| LabelledBlocks {
                 label: label.to_string(),
                 blocks: text.blocks.clone(),
@@ -369,6 +374,7 @@ fn section_body(
             SectionBody::Groups {
                 groups: p
                     .groups
+                    .given()
                     .iter()
                     .map(|g| GroupView {
                         name: g.name.clone(),
@@ -383,11 +389,17 @@ fn section_body(
         }
         SectionId::Agenda => {
             let a = report.agenda.as_ref()?;
+            if let Fact::Missing(placeholder) = &a.rows {
+                return Some(SectionBody::Missing {
+                    placeholder: placeholder.clone(),
+                });
+            }
             SectionBody::Agenda {
                 title: fill(&manifest.titles.agenda, slots),
                 date: date.map(|d| d.long.clone()),
                 rows: a
                     .rows
+                    .given()
                     .iter()
                     .map(|row| {
                         let mut first = vec![text(row.item.clone())];

@@ -88,6 +88,32 @@ impl<T> Fact<T> {
     }
 }
 
+impl<T> Fact<Vec<T>> {
+    /// The entries given; none while the list is a placeholder.
+    pub fn given(&self) -> &[T] {
+        match self {
+            Fact::Given(entries) => entries,
+            Fact::Missing(_) => &[],
+        }
+    }
+
+    /// A list as the sources give it: an empty one is a placeholder, like
+    /// an empty field, so that a section never prints a bare heading.
+    pub fn entries(
+        entries: Vec<T>,
+        written: usize,
+        placeholder: impl FnOnce() -> Placeholder,
+    ) -> Self {
+        // `written` counts the entries in the file: when some were written
+        // but none could be read, their errors say what is wrong instead.
+        if entries.is_empty() && written == 0 {
+            Fact::Missing(placeholder())
+        } else {
+            Fact::Given(entries)
+        }
+    }
+}
+
 /// A whole meeting report.
 #[derive(Debug, Clone, Serialize)]
 pub struct Report {
@@ -183,8 +209,8 @@ pub struct Stakeholders {
 /// The panel updates, one per working group.
 #[derive(Debug, Clone, Serialize)]
 pub struct PanelUpdates {
-    /// The groups, in report order.
-    pub groups: Vec<WorkingGroup>,
+    /// The groups, in report order, or a placeholder while none is listed.
+    pub groups: Fact<Vec<WorkingGroup>>,
 }
 
 /// One working group's update.
@@ -203,8 +229,8 @@ pub struct WorkingGroup {
 /// Appendix A, the agenda.
 #[derive(Debug, Clone, Serialize)]
 pub struct Agenda {
-    /// The rows, in time order.
-    pub rows: Vec<AgendaRow>,
+    /// The rows, in time order, or a placeholder while none is listed.
+    pub rows: Fact<Vec<AgendaRow>>,
 }
 
 /// One row of the agenda.
@@ -269,14 +295,16 @@ impl Report {
             found.extend(s.organisations.placeholder());
         }
         if let Some(p) = &self.panel_updates {
-            for group in &p.groups {
+            found.extend(p.groups.placeholder());
+            for group in p.groups.given() {
                 found.extend(group.previous_mandate.placeholders());
                 found.extend(group.introduction.placeholders());
                 found.extend(group.discussion.placeholders());
             }
         }
         if let Some(a) = &self.agenda {
-            for row in &a.rows {
+            found.extend(a.rows.placeholder());
+            for row in a.rows.given() {
                 found.extend(row.details.placeholders());
             }
         }
@@ -797,6 +825,10 @@ impl Context<'_> {
                 name,
             });
         }
+        let groups = Fact::entries(groups, file.groups.len(), || Placeholder {
+            note: "The working groups' updates are still to be written: no group is listed".into(),
+            location: doc.key_location("groups"),
+        });
         Some(PanelUpdates { groups })
     }
 
@@ -856,6 +888,10 @@ impl Context<'_> {
                 details,
             });
         }
+        let rows = Fact::entries(rows, file.items.len(), || Placeholder {
+            note: "The agenda is still to be given: it lists no item".into(),
+            location: doc.key_location("items"),
+        });
         Some(Agenda { rows })
     }
 }

@@ -256,6 +256,8 @@ pub fn parse_markdown(
         footnotes: HashMap::new(),
         footnote_refs: Vec::new(),
         skip_depth: 0,
+        nesting: 0,
+        too_deep: false,
     };
     for (event, range) in Parser::new_ext(source, options).into_offset_iter() {
         let location = || locator.line_location(line_of(range.start));
@@ -315,8 +317,18 @@ enum InlineKind {
     Link(String),
 }
 
+/// How many quotes, lists, emphases, links and footnotes a prose field may
+/// nest inside one another. Real reports stay under five; the bound keeps
+/// every later stage (our recursive walks, the generated Typst code,
+/// Typst's parser and show rules, docx-rs) far inside its own limits.
+pub const MAX_NESTING: usize = 12;
+
 struct Builder {
     stack: Vec<Frame>,
+    /// How many counted containers (see [`MAX_NESTING`]) are open.
+    nesting: usize,
+    /// Whether the field was already reported as nested too deeply.
+    too_deep: bool,
     footnotes: HashMap<String, Vec<Block>>,
     footnote_refs: Vec<(String, Location)>,
     /// Depth inside an element the report refuses, whose content is skipped.
@@ -383,6 +395,33 @@ impl Builder {
         location: &dyn Fn() -> Location,
         problems: &mut Vec<Diagnostic>,
     ) {
+        let counted = matches!(
+            tag,
+            Tag::List(_)
+                | Tag::BlockQuote(_)
+                | Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::Link { .. }
+                | Tag::FootnoteDefinition(_)
+        );
+        if counted && self.nesting >= MAX_NESTING {
+            if !self.too_deep {
+                self.too_deep = true;
+                problems.push(
+                    Diagnostic::error(format!(
+                        "{field} nests quotes, lists, emphasis or links more than {MAX_NESTING} levels deep"
+                    ))
+                    .at(location())
+                    .with_hint(format!(
+                        "a report allows {MAX_NESTING} levels of these inside one another; bring the innermost ones out to a shallower level"
+                    )),
+                );
+            }
+            self.skip_depth = 1;
+            return;
+        }
+        self.nesting += usize::from(counted);
         let frame = match tag {
             Tag::Paragraph => Frame::Paragraph(Vec::new()),
             Tag::List(start) => Frame::List {
@@ -433,6 +472,15 @@ impl Builder {
         let Some(frame) = self.stack.pop() else {
             return;
         };
+        if matches!(
+            frame,
+            Frame::List { .. }
+                | Frame::Quote(_)
+                | Frame::Inline(..)
+                | Frame::FootnoteDefinition(..)
+        ) {
+            self.nesting = self.nesting.saturating_sub(1);
+        }
         match frame {
             Frame::Paragraph(content) => {
                 if !content.is_empty() {
@@ -649,10 +697,21 @@ pub fn split_markers(text: &str) -> Vec<Piece<'_>> {
     let mut plain_start = 0;
     let mut index = 0;
     let bytes = text.as_bytes();
+    // The next `]` at or after `index`, found once and reused, so a run of
+    // thousands of `[` with no `]` after them costs one scan, not one each.
+    let mut next_close: Option<usize> = None;
+    let mut no_close_left = false;
     while index < text.len() {
         let rest = &text[index..];
-        let marker_len = if bytes[index] == b'[' {
-            rest.find(']').filter(|end| *end > 1).map(|end| end + 1)
+        let marker_len = if bytes[index] == b'[' && !no_close_left {
+            if next_close.is_none_or(|close| close < index) {
+                next_close = rest.find(']').map(|end| index + end);
+                no_close_left = next_close.is_none();
+            }
+            next_close
+                .map(|close| close - index)
+                .filter(|end| *end > 1)
+                .map(|end| end + 1)
         } else if is_word_start(text, index) {
             MARKER_WORDS
                 .iter()

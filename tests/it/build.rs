@@ -135,6 +135,67 @@ fn a_missing_optional_section_is_a_flag_not_an_error() {
 }
 
 #[test]
+fn an_empty_list_is_a_flagged_placeholder_like_an_empty_field() {
+    let project = TempProject::new(None);
+    project.write(
+        "report-data/06-sixth-meeting/panel-updates.yaml",
+        "# A first meeting has no working groups yet.\ngroups: []\n",
+    );
+    project.write(
+        "report-data/06-sixth-meeting/agenda.yaml",
+        "# The agenda is still to come.\nitems: []\n",
+    );
+    project.write(
+        "report-data/06-sixth-meeting/stakeholders.yaml",
+        "lead_in: \"At this meeting, the following stakeholders were represented (by registration):\"\norganisations: []\n",
+    );
+    let check = project.run(&["check"]);
+    let message = stderr(&check);
+    assert_eq!(check.status.code(), Some(0), "{message}");
+    for (flag, place) in [
+        (
+            "The working groups' updates are still to be written: no group is listed",
+            "panel-updates.yaml:2:1",
+        ),
+        (
+            "The agenda is still to be given: it lists no item",
+            "agenda.yaml:2:1",
+        ),
+        (
+            "The list of stakeholders represented (by registration) is still to be given",
+            "stakeholders.yaml:2:",
+        ),
+    ] {
+        assert!(
+            message.contains(&format!("warning: placeholder: {flag}")),
+            "{message}"
+        );
+        assert!(message.contains(place), "{place} in {message}");
+    }
+    let build = project.run(&["build"]);
+    assert!(build.status.success(), "{}", stderr(&build));
+    let pdf = normalise_spaces(&pdf_text(&project.path(PDF)));
+    let docx = docx_text(&project.path(DOCX));
+    for text in [&pdf, &docx] {
+        // The flag stands right under the heading it fills.
+        assert!(
+            text.contains("Panel Updates and Group Discussion TO DO: The working groups' updates")
+                || text.contains(
+                    "Panel Updates and Group Discussion\nTO DO: The working groups' updates"
+                ),
+            "{text}"
+        );
+        assert!(
+            text.contains("TO DO: The agenda is still to be given"),
+            "{text}"
+        );
+    }
+    let refused = project.run(&["check", "--final"]);
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(stderr(&refused).contains("error: placeholder: The agenda is still to be given"));
+}
+
+#[test]
 fn generated_typst_source_matches_its_snapshot() {
     let project = TempProject::new(None);
     let output = project.run(&["source", "06-sixth-meeting"]);

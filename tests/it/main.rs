@@ -5,6 +5,7 @@ mod build;
 mod data;
 mod errors;
 mod fuzz;
+mod nesting;
 mod rich;
 mod robust;
 mod support;
