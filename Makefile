@@ -3,7 +3,10 @@
 # install the document tools they read the outputs with.
 
 CARGO ?= cargo
-BIN := target/debug/report
+# One optimised profile for the editor's tool, the tests and the benchmarks,
+# so Typst's dependencies are compiled once, optimised, for all three.
+PROFILE := --release
+BIN := target/release/report
 OUT := out
 
 RUST_SOURCES := Cargo.toml Cargo.lock $(shell find src -name '*.rs')
@@ -31,7 +34,7 @@ help:
 report: $(OUT)/.built
 
 $(BIN): $(RUST_SOURCES)
-	$(CARGO) build --locked
+	$(CARGO) build $(PROFILE) --locked
 	@touch $@
 
 $(OUT)/.built: $(BIN) $(REPORT_SOURCES)
@@ -48,7 +51,7 @@ placeholders: $(BIN)
 	$(BIN) placeholders
 
 test: tools lint
-	$(CARGO) test --locked
+	$(CARGO) test $(PROFILE) --locked
 
 lint:
 	$(CARGO) fmt --all -- --check
@@ -64,7 +67,7 @@ watch: $(BIN)
 	$(BIN) watch --out $(OUT)
 
 fuzz:
-	PROPTEST_CASES=$(FUZZ_CASES) $(CARGO) test --locked --test it fuzz -- --ignored
+	PROPTEST_CASES=$(FUZZ_CASES) $(CARGO) test $(PROFILE) --locked --test it fuzz -- --ignored
 
 tools:
 	@missing=""; for pair in $(TEST_TOOLS); do \
