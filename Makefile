@@ -16,7 +16,7 @@ REPORT_SOURCES := $(shell find report-data layouts fonts -type f 2>/dev/null)
 # (poppler-utils), qpdf, and LibreOffice for the DOCX round trip.
 TEST_TOOLS := pdftotext:poppler-utils qpdf:qpdf soffice:libreoffice-writer-nogui
 
-.PHONY: report final check placeholders test lint fmt fuzz bench watch tools clean help
+.PHONY: report final check placeholders new schema test lint fmt fuzz bench watch tools clean help
 
 # Cases per fuzz property; `make fuzz FUZZ_CASES=10000` for a longer run.
 FUZZ_CASES ?= 1000
@@ -26,6 +26,8 @@ help:
 	@echo "make final         build the versions partners receive; refuses while placeholders remain"
 	@echo "make check         check the sources; fails when a required section is missing"
 	@echo "make placeholders  list what is still to be written, with file:line:col"
+	@echo "make new NAME=...  start the next meeting's report from the last one"
+	@echo "make schema        refresh schemas/, the JSON Schemas editors check the sources with"
 	@echo "make test          run every test (installs the document tools if missing)"
 	@echo "make watch         rebuild both documents whenever a source or layout is saved"
 	@echo "make bench         measure the pipeline against typst's own compile (writes README's table)"
@@ -44,11 +46,21 @@ $(OUT)/.built: $(BIN) $(REPORT_SOURCES)
 final: $(BIN)
 	$(BIN) build --final --out $(OUT)
 
+# The next meeting's report, started from the last: make new NAME=07-seventh-meeting
+new: $(BIN)
+	@test -n "$(NAME)" || { echo "usage: make new NAME=07-seventh-meeting [FROM=06-sixth-meeting]"; exit 2; }
+	$(BIN) new $(NAME) $(if $(FROM),--from $(FROM))
+
 check: $(BIN)
 	$(BIN) check
 
 placeholders: $(BIN)
 	$(BIN) placeholders
+
+# After a change to the layout's sections or to the model's file shapes;
+# the tests fail while schemas/ is not what this writes.
+schema: $(BIN)
+	$(BIN) schema schemas
 
 test: tools lint
 	$(CARGO) test $(PROFILE) --locked

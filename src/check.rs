@@ -30,13 +30,13 @@ pub fn required_sections(
         .iter()
         .filter(|section| section.required && !present(&section.file))
         .map(|section| {
-            let name = section.heading.clone().unwrap_or_else(|| section.id.name().replace('-', " "));
+            let name = section.title();
             Diagnostic::error(format!("required section `{name}` is missing"))
                 .at(Location::file(report_dir.join(&section.file)))
                 .with_hint(format!(
                     "create {} (the layout declares the `{}` section required in layouts/report.yaml)",
                     report_dir.join(&section.file).display(),
-                    section.id.name()
+                    section.id
                 ))
         })
         .collect()

@@ -29,6 +29,8 @@ Examples:
   report placeholders           what is still to be written
   report build --final          the versions partners receive
   report watch                  rebuild on every save
+  report schema schemas         JSON Schemas for editors, into schemas/
+  report new 07-seventh-meeting the next meeting's report, from the last one
 
 Exit codes:
   0  success (warnings, such as placeholders in a draft, are allowed)
@@ -36,7 +38,7 @@ Exit codes:
      placeholders in a --final run, or a layout error
   2  bad usage or unreadable input: unknown report, missing folder or fonts,
      a source that cannot be read, is empty, is over 4 MB, is not UTF-8,
-     or leads outside the project
+     or leads outside the project; report new into a folder that exists
   3  an output could not be written (the previous outputs are untouched)";
 
 /// The subcommands.
@@ -58,6 +60,22 @@ pub enum Command {
     /// Keeps the last good PDF and DOCX when an edit is invalid, and prints
     /// the problems. Stop it with Ctrl-C.
     Watch(WatchArgs),
+    /// Write a JSON Schema of each source file, for editors.
+    ///
+    /// One `<section id>.schema.json` per section of the layout, and
+    /// `series.schema.json`. A YAML file whose first line is
+    /// `# yaml-language-server: $schema=PATH` is then checked as it is typed
+    /// by editors with the YAML language server (VS Code's YAML extension).
+    /// Schemas of sections the layout no longer declares are removed from
+    /// the folder.
+    Schema(SchemaArgs),
+    /// Start the next meeting's report from the last one.
+    ///
+    /// Writes report-data/NAME/ with the next meeting number, the same
+    /// working groups (each previous mandate a reference to the group in
+    /// the report it starts from) and everything else left to fill in, then
+    /// lists what is still to be written. Refuses to touch an existing folder.
+    New(NewArgs),
     /// Compile a Typst file with the project's fonts (the benchmarks' floor).
     #[command(hide = true)]
     CompileTypst(CompileTypstArgs),
@@ -77,6 +95,26 @@ pub struct WatchArgs {
     /// Stop after this many builds (for tests and benchmarks).
     #[arg(long, hide = true, value_name = "N")]
     pub max_builds: Option<usize>,
+}
+
+/// Options of `report schema`.
+#[derive(Debug, Args)]
+pub struct SchemaArgs {
+    /// The folder the schemas go into, created if needed.
+    #[arg(value_name = "DIR")]
+    pub dir: PathBuf,
+}
+
+/// Options of `report new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The new report's folder name in report-data/, e.g. 07-seventh-meeting.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+
+    /// The report to start from (default: the last in report-data/, by name).
+    #[arg(long, value_name = "REPORT")]
+    pub from: Option<String>,
 }
 
 /// Options of `report compile-typst`.

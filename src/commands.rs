@@ -137,7 +137,111 @@ pub fn run(cli: &Cli) -> Outcome {
             summary.outcome
         }
         Command::Source(args) => print_source(&project, args),
+        Command::New(args) => new_report(&project, args),
+        Command::Schema(args) => write_schemas(&project, &out_dir(cli, &args.dir)),
     }
+}
+
+/// `report new NAME`: the next meeting's report folder, then a draft check
+/// of it that lists what is still to be written.
+fn new_report(project: &Project, args: &crate::cli::NewArgs) -> Outcome {
+    if !crate::scaffold::is_report_name(&args.name) {
+        let problem = Diagnostic::error(format!("`{}` cannot name a report folder", args.name))
+            .with_hint("use letters, digits and -, e.g. 07-seventh-meeting");
+        return fail(project, [problem], Outcome::Unreadable);
+    }
+    let from = match &args.from {
+        Some(from) => from.clone(),
+        None => match project.report_names() {
+            Ok(names) if !names.is_empty() => names[names.len() - 1].clone(),
+            Ok(_) => {
+                let problem =
+                    Diagnostic::error(format!("{DATA_DIR}/ holds no report to start from"))
+                        .with_hint("write the first report's folder by hand, or copy a fixture");
+                return fail(project, [problem], Outcome::Unreadable);
+            }
+            Err(d) => return fail(project, [d], Outcome::Unreadable),
+        },
+    };
+    let (layout, fonts) = match layout_and_fonts(project) {
+        Ok(loaded) => loaded,
+        Err(outcome) => return outcome,
+    };
+    let mut diagnostics = Diagnostics::new();
+    let mut unreadable = false;
+    let Some(prepared) = project
+        .prepare(
+            &layout,
+            &from,
+            Strictness::Draft,
+            &fonts,
+            &mut diagnostics,
+            &mut unreadable,
+        )
+        .filter(|_| !diagnostics.has_errors())
+    else {
+        let outcome = if unreadable {
+            Outcome::Unreadable
+        } else {
+            Outcome::Problems
+        };
+        let errors = diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .cloned();
+        return fail(project, errors, outcome);
+    };
+    match crate::scaffold::write_new_report(project.root(), &args.name, &prepared) {
+        Ok(folder) => {
+            eprintln!(
+                "wrote {} from {from}; what is still to be written:",
+                folder.display()
+            );
+            let summary = project.check(std::slice::from_ref(&args.name), Strictness::Draft);
+            print_summary(project, &summary);
+            summary.outcome
+        }
+        Err(problem) => fail(project, [problem], Outcome::Unreadable),
+    }
+}
+
+/// `report schema DIR`: the JSON Schemas of the layout's source files.
+fn write_schemas(project: &Project, dir: &std::path::Path) -> Outcome {
+    let layout = match project.layout() {
+        Ok(layout) => layout,
+        Err(problems) => return fail(project, problems, Outcome::Problems),
+    };
+    let schemas = crate::schema::schemas(&layout);
+    for (name, schema) in &schemas {
+        let path = dir.join(name);
+        let text = crate::schema::to_text(schema);
+        if let Err(problem) = crate::output::write_atomically(&path, text.as_bytes()) {
+            return fail(project, [problem], Outcome::OutputFailed);
+        }
+        eprintln!(
+            "wrote {}",
+            path.strip_prefix(project.root()).unwrap_or(&path).display()
+        );
+    }
+    // A schema left from a section since removed would point editors at
+    // keys no file has any more; other files in the folder are not ours.
+    let current: Vec<&str> = schemas.iter().map(|(name, _)| name.as_str()).collect();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name.ends_with(".schema.json") && !current.contains(&name.as_str()) {
+            match std::fs::remove_file(entry.path()) {
+                Ok(()) => eprintln!("removed {name}, whose section the layout no longer declares"),
+                Err(error) => {
+                    let problem = Diagnostic::error(format!(
+                        "cannot remove the stale schema {}: {error}",
+                        entry.path().display()
+                    ));
+                    return fail(project, [problem], Outcome::OutputFailed);
+                }
+            }
+        }
+    }
+    Outcome::Success
 }
 
 /// Prints problems the way every command does, and gives back `outcome`.
@@ -152,15 +256,30 @@ fn fail(
     outcome
 }
 
+/// Loads the layout and the fonts, printing what stops them loading.
+fn layout_and_fonts(
+    project: &Project,
+) -> Result<
+    (
+        crate::layout::Layout,
+        std::sync::Arc<crate::render::pdf::Fonts>,
+    ),
+    Outcome,
+> {
+    let layout = project
+        .layout()
+        .map_err(|problems| fail(project, problems, Outcome::Problems))?;
+    let fonts = project
+        .fonts()
+        .map_err(|d| fail(project, [d], Outcome::Unreadable))?;
+    Ok((layout, fonts))
+}
+
 /// `report source`: the Typst source the layout generates.
 fn print_source(project: &Project, args: &crate::cli::SourceArgs) -> Outcome {
-    let layout = match project.layout() {
-        Ok(layout) => layout,
-        Err(problems) => return fail(project, problems, Outcome::Problems),
-    };
-    let fonts = match project.fonts() {
-        Ok(fonts) => fonts,
-        Err(d) => return fail(project, [d], Outcome::Unreadable),
+    let (layout, fonts) = match layout_and_fonts(project) {
+        Ok(loaded) => loaded,
+        Err(outcome) => return outcome,
     };
     let mut diagnostics = Diagnostics::new();
     let mut unreadable = false;
@@ -177,13 +296,13 @@ fn print_source(project: &Project, args: &crate::cli::SourceArgs) -> Outcome {
         &mut diagnostics,
         &mut unreadable,
     );
-    match prepared.map(|p| project.typst_source(&layout, &p, strictness)) {
+    match prepared.map(|p| project.typst_source(&layout, &p, strictness, &fonts)) {
         Some(Ok(source)) => {
             print!("{}", source.text);
             Outcome::Success
         }
-        Some(Err(d)) => {
-            diagnostics.push(d);
+        Some(Err(problems)) => {
+            diagnostics.extend(problems);
             fail(project, diagnostics, Outcome::Problems)
         }
         None => fail(

@@ -12,6 +12,9 @@ use std::path::{Path, PathBuf};
 /// How serious a problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Severity {
+    /// Information the editor asked for, such as what a reference resolves
+    /// to in `report check`.
+    Note,
     /// Something the editor should know, such as a placeholder in a draft.
     Warning,
     /// Something that stops the report from being built or checked clean.
@@ -21,6 +24,7 @@ pub enum Severity {
 impl fmt::Display for Severity {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
+            Severity::Note => "note",
             Severity::Warning => "warning",
             Severity::Error => "error",
         })
@@ -109,6 +113,14 @@ impl Diagnostic {
             location: None,
             hint: None,
             code: None,
+        }
+    }
+
+    /// A note with a message and no location yet.
+    pub fn note(message: impl Into<String>) -> Self {
+        Self {
+            severity: Severity::Note,
+            ..Self::warning(message)
         }
     }
 

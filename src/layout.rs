@@ -20,8 +20,8 @@ use handlebars::{
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::{Diagnostic, Location};
-use crate::model::SectionId;
 use crate::model::rich::{Block, Inline};
+use crate::model::{SectionKind, SectionShape};
 use crate::render::typst_markup;
 use crate::sources::{self, YamlDocument};
 
@@ -114,8 +114,16 @@ pub struct Titles {
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct SectionDeclaration {
-    /// Which section.
-    pub id: SectionId,
+    /// Which section: a built-in id (`meeting`, `overview`, `stakeholders`,
+    /// `panel-updates`, `agenda`) or one of the editor's own.
+    pub id: String,
+    /// What the section holds: `prose`, `table` or `list` for a section of
+    /// the editor's own; a built-in section's kind is its id.
+    #[serde(default)]
+    pub kind: Option<SectionKind>,
+    /// A table's columns, in order.
+    #[serde(default)]
+    pub columns: Vec<ColumnDeclaration>,
     /// Its file inside the report's folder.
     pub file: String,
     /// Its heading, if it has one.
@@ -127,6 +135,60 @@ pub struct SectionDeclaration {
     /// Whether the section starts on a new page.
     #[serde(default)]
     pub new_page: bool,
+    /// What a report without the section's file shows: a flag (the
+    /// default), or nothing, for sections only some reports of a series
+    /// have.
+    #[serde(default)]
+    pub when_absent: WhenAbsent,
+    /// The Typst template that lays the section out: a template named after
+    /// the id when the layout has one, else the kind's (`kind-prose`).
+    /// Worked out when the layout loads.
+    #[serde(skip_deserializing, default)]
+    pub template: String,
+}
+
+impl SectionDeclaration {
+    /// What the section holds.
+    pub fn kind(&self) -> SectionKind {
+        self.kind
+            .or_else(|| SectionKind::built_in(&self.id))
+            .unwrap_or(SectionKind::Prose)
+    }
+
+    /// The section as messages name it: its heading, else its id.
+    pub fn title(&self) -> String {
+        self.heading
+            .clone()
+            .unwrap_or_else(|| self.id.replace('-', " "))
+    }
+}
+
+/// What a report lacking a section's file shows.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum WhenAbsent {
+    /// A flag saying the section is still to be written.
+    #[default]
+    Flag,
+    /// Nothing: the section is not part of that report.
+    Omit,
+}
+
+/// A column of a table section.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct ColumnDeclaration {
+    /// The key each row gives the cell under.
+    pub key: String,
+    /// The column's heading.
+    pub label: String,
+    /// Its width relative to the other columns (2 is twice as wide as 1).
+    #[serde(default = "one")]
+    pub width: f64,
+}
+
+fn one() -> f64 {
+    1.0
 }
 
 /// Every fixed word the documents print, so that renaming one in the layout
@@ -157,6 +219,11 @@ pub struct Labels {
     pub draft: String,
     /// "Page {page} of {pages}".
     pub page: String,
+    /// The text of a reference to a section of another report:
+    /// "{title}, {section}, p. {page}".
+    pub reference: String,
+    /// The text of a reference to a whole report: "{title}".
+    pub reference_report: String,
 }
 
 /// The layout: manifest and Typst templates, ready to render.
@@ -173,8 +240,23 @@ pub struct Layout {
 
 impl Layout {
     /// The declaration of a section, if the layout uses it.
-    pub fn section(&self, id: SectionId) -> Option<&SectionDeclaration> {
+    pub fn section(&self, id: &str) -> Option<&SectionDeclaration> {
         self.manifest.sections.iter().find(|s| s.id == id)
+    }
+
+    /// The sections of the editor's own, as the model reads their files.
+    pub fn added_sections(&self) -> Vec<SectionShape> {
+        self.manifest
+            .sections
+            .iter()
+            .filter(|s| s.kind().is_generic())
+            .map(|s| SectionShape {
+                id: s.id.clone(),
+                kind: s.kind(),
+                columns: s.columns.iter().map(|c| c.key.clone()).collect(),
+                title: s.title(),
+            })
+            .collect()
     }
 
     /// Loads `layouts/` below `root`, reporting every problem found.
@@ -188,20 +270,45 @@ impl Layout {
             .and_then(|doc| load_manifest(&doc, &mut problems));
         let (registry, template_files) =
             load_templates(root, &layouts.join(TYPST_TEMPLATES_DIR), &mut problems);
-        if let Some(manifest) = &manifest {
-            for section in &manifest.sections {
-                let file = layouts
-                    .join(TYPST_TEMPLATES_DIR)
-                    .join(format!("{}.typ.hbs", section.id.name()));
-                if !root.join(&file).is_file() {
-                    problems.push(
+        let mut manifest = manifest;
+        if let Some(manifest) = &mut manifest {
+            for section in &mut manifest.sections {
+                let own = section.id.clone();
+                let kind = format!("kind-{}", section.kind().name());
+                let template = [own.as_str(), kind.as_str()]
+                    .into_iter()
+                    .take(if section.kind().is_generic() { 2 } else { 1 })
+                    // A template refused for its content still exists: that
+                    // error is reported on its own.
+                    .find(|name| {
+                        root.join(layouts)
+                            .join(TYPST_TEMPLATES_DIR)
+                            .join(format!("{name}.typ.hbs"))
+                            .is_file()
+                    });
+                match template {
+                    Some(name) => section.template = name.to_string(),
+                    None => problems.push(
                         Diagnostic::error(format!(
                             "the layout has no template for the `{}` section",
-                            section.id.name()
+                            section.id
                         ))
                         .at(Location::file(layouts.join(TYPST_TEMPLATES_DIR)))
-                        .with_hint(format!("add {}", file.display())),
-                    );
+                        .with_hint(format!(
+                            "add {}",
+                            layouts
+                                .join(TYPST_TEMPLATES_DIR)
+                                .join(format!(
+                                    "{}.typ.hbs",
+                                    if section.kind().is_generic() {
+                                        &kind
+                                    } else {
+                                        &own
+                                    }
+                                ))
+                                .display()
+                        )),
+                    ),
                 }
             }
         }
@@ -233,14 +340,12 @@ fn load_manifest(doc: &YamlDocument, problems: &mut Vec<Diagnostic>) -> Option<M
     let manifest: Manifest =
         crate::model::decode_value(doc, "", &doc.value, "the layout", problems)?;
     for (i, section) in manifest.sections.iter().enumerate() {
+        check_declaration(doc, i, section, problems);
         if manifest.sections[..i].iter().any(|s| s.id == section.id) {
             problems.push(
-                Diagnostic::error(format!(
-                    "the `{}` section is declared twice",
-                    section.id.name()
-                ))
-                .at(doc.location(&format!("sections[{i}]")))
-                .with_hint("keep one declaration of each section"),
+                Diagnostic::error(format!("the `{}` section is declared twice", section.id))
+                    .at(doc.location(&format!("sections[{i}]")))
+                    .with_hint("keep one declaration of each section"),
             );
         }
         if section.file.contains("..")
@@ -250,7 +355,7 @@ fn load_manifest(doc: &YamlDocument, problems: &mut Vec<Diagnostic>) -> Option<M
             problems.push(
                 Diagnostic::error(format!(
                     "the file of the `{}` section must be a plain file name",
-                    section.id.name()
+                    section.id
                 ))
                 .at(doc.location(&format!("sections[{i}].file")))
                 .with_hint("name a file inside the report's own folder, e.g. overview.yaml"),
@@ -270,6 +375,98 @@ fn load_manifest(doc: &YamlDocument, problems: &mut Vec<Diagnostic>) -> Option<M
         );
     }
     Some(manifest)
+}
+
+/// Checks one section declaration: a kind where one is needed, columns
+/// where they belong, ids that can name a file and a template.
+fn check_declaration(
+    doc: &YamlDocument,
+    index: usize,
+    section: &SectionDeclaration,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let at = |key: &str| doc.location(&format!("sections[{index}].{key}"));
+    let id = &section.id;
+    let built_in = SectionKind::built_in(id);
+    let kinds = SectionKind::GENERIC.map(SectionKind::name).join(", ");
+    match (built_in, section.kind) {
+        (Some(kind), Some(given)) if given != kind => problems.push(
+            Diagnostic::error(format!(
+                "the built-in `{id}` section cannot be of kind `{}`",
+                given.name()
+            ))
+            .at(at("kind"))
+            .with_hint(format!(
+                "remove `kind:`, or give the section an id of its own to make it a {} section",
+                given.name()
+            )),
+        ),
+        (None, None) => {
+            let mut diagnostic =
+                Diagnostic::error(format!("the section `{id}` has no kind")).at(at("id"));
+            diagnostic = match crate::diagnostics::closest(id, SectionKind::BUILT_IN.map(SectionKind::name)) {
+                Some(name) => diagnostic.with_hint(format!("did you mean the built-in `{name}`? A section of your own needs `kind:` with one of: {kinds}")),
+                None => diagnostic.with_hint(format!("add `kind:` with one of: {kinds}")),
+            };
+            problems.push(diagnostic);
+        }
+        (None, Some(kind)) if !kind.is_generic() => problems.push(
+            Diagnostic::error(format!(
+                "`{}` is a built-in section, not a kind",
+                kind.name()
+            ))
+            .at(at("kind"))
+            .with_hint(format!("a section of your own is one of: {kinds}")),
+        ),
+        _ => {}
+    }
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        problems.push(
+            Diagnostic::error(format!(
+                "the section id `{id}` must be lower-case letters, digits and -"
+            ))
+            .at(at("id"))
+            .with_hint("the id names the section's template and its schema, e.g. next-steps"),
+        );
+    }
+    let is_table = section.kind() == SectionKind::Table;
+    if is_table && section.columns.is_empty() {
+        problems.push(
+            Diagnostic::error(format!("the table section `{id}` declares no columns"))
+                .at(at("kind"))
+                .with_hint("add `columns:`, a list of `- key: ...` and `label: ...`"),
+        );
+    }
+    if !is_table && !section.columns.is_empty() {
+        problems.push(
+            Diagnostic::error(format!("only a table has columns, and `{id}` is not one"))
+                .at(at("columns"))
+                .with_hint("remove `columns:`, or make the section `kind: table`"),
+        );
+    }
+    for (j, column) in section.columns.iter().enumerate() {
+        if section.columns[..j].iter().any(|c| c.key == column.key) {
+            problems.push(
+                Diagnostic::error(format!("the column `{}` is declared twice", column.key))
+                    .at(doc.location(&format!("sections[{index}].columns[{j}].key")))
+                    .with_hint("give each column a key of its own"),
+            );
+        }
+        if !(column.width > 0.0 && column.width <= 100.0) {
+            problems.push(
+                Diagnostic::error(format!(
+                    "the width of the column `{}` must be a number above 0",
+                    column.key
+                ))
+                .at(doc.location(&format!("sections[{index}].columns[{j}].width")))
+                .with_hint("widths are relative: 2 is twice as wide as 1"),
+            );
+        }
+    }
 }
 
 /// Registers every `*.typ.hbs` of the templates folder.

@@ -11,6 +11,9 @@
 //! 5. [`render`]: Typst source, the PDF, the DOCX;
 //! 6. [`output`]: files written atomically.
 //!
+//! Beside the pipeline, [`schema`] gives the JSON Schemas editors check the
+//! sources with as they type, made from the model's own file shapes.
+//!
 //! [`Project`] ties them together; the `report` binary is a thin shell over
 //! it, and the tests call it directly.
 
@@ -22,6 +25,9 @@ pub mod layout;
 pub mod model;
 pub mod output;
 pub mod render;
+pub mod scaffold;
+pub mod schema;
+pub mod series;
 pub mod sources;
 pub mod timing;
 pub mod view;
@@ -209,7 +215,7 @@ impl Project {
             match sources::read_source(&self.root, &path) {
                 Ok(file) => match sources::parse_yaml(file) {
                     Ok(doc) => {
-                        sources.sections.insert(section.id, doc);
+                        sources.sections.insert(section.id.clone(), doc);
                     }
                     Err(d) => problems.push(d),
                 },
@@ -230,7 +236,12 @@ impl Project {
             })
             .unwrap_or_default();
         problems.extend(check::stray_files(&layout.manifest, &dir, &files));
-        let report = model::build_report(&sources, &|c| fonts.covers(c), &mut problems);
+        let report = model::build_report(
+            &sources,
+            &layout.added_sections(),
+            &|c| fonts.covers(c),
+            &mut problems,
+        );
         if let Some(report) = &report {
             problems.extend(check::placeholders(report, strictness));
         }
@@ -243,19 +254,122 @@ impl Project {
     }
 
     /// Runs the layout's templates for a prepared report.
+    ///
+    /// References to other reports are resolved first, laying those out
+    /// with `fonts`.
     pub fn typst_source(
         &self,
         layout: &Layout,
         prepared: &PreparedReport,
         strictness: Strictness,
-    ) -> Result<render::TypstSource, Diagnostic> {
+        fonts: &Arc<Fonts>,
+    ) -> Result<render::TypstSource, Vec<Diagnostic>> {
+        let (index, problems) =
+            self.series_index(layout, fonts, &[prepared], strictness, &mut HashMap::new());
+        if problems
+            .iter()
+            .any(|d| d.severity == diagnostics::Severity::Error)
+        {
+            return Err(problems);
+        }
         let view = view::build(
             &prepared.report,
             &layout.manifest,
             strictness == Strictness::Draft,
             &prepared.dir,
+            &index,
         );
-        render::typst_source(layout, &view)
+        render::typst_source(layout, &view).map_err(|d| vec![d])
+    }
+
+    /// Lays out every report that the references of `prepared` reach, to
+    /// the pages they point at (see [`series`]). Problems of the referenced
+    /// reports themselves are not repeated here: a reference to a report
+    /// that cannot be laid out is reported instead.
+    fn series_index(
+        &self,
+        layout: &Layout,
+        fonts: &Arc<Fonts>,
+        prepared: &[&PreparedReport],
+        strictness: Strictness,
+        worlds: &mut HashMap<String, ReportWorld>,
+    ) -> (series::SeriesIndex, Vec<Diagnostic>) {
+        let start: Vec<(String, Vec<model::rich::ReportRef>)> = prepared
+            .iter()
+            .map(|p| {
+                let refs = p.report.references().into_iter().map(|(r, _)| r).collect();
+                (p.name.clone(), refs)
+            })
+            .collect();
+        if start.iter().all(|(_, refs)| refs.is_empty()) {
+            return (series::SeriesIndex::default(), Vec::new());
+        }
+        // Reports reached only through references are read once, quietly:
+        // their own problems are theirs to check.
+        let known = self.report_names().unwrap_or_default();
+        let mut others: HashMap<String, Option<PreparedReport>> = HashMap::new();
+        let mut queue: Vec<String> = start
+            .iter()
+            .flat_map(|(_, refs)| refs.iter().map(|r| r.report.clone()))
+            .collect();
+        while let Some(name) = queue.pop() {
+            if others.contains_key(&name) || start.iter().any(|(n, _)| *n == name) {
+                continue;
+            }
+            let prepared = known
+                .contains(&name)
+                .then(|| {
+                    let mut quiet = Diagnostics::new();
+                    let mut unreadable = false;
+                    self.prepare(
+                        layout,
+                        &name,
+                        strictness,
+                        fonts,
+                        &mut quiet,
+                        &mut unreadable,
+                    )
+                    .filter(|_| !quiet.has_errors())
+                })
+                .flatten();
+            if let Some(p) = &prepared {
+                queue.extend(p.report.references().into_iter().map(|(r, _)| r.report));
+            }
+            others.insert(name, prepared);
+        }
+        let draft = strictness == Strictness::Draft;
+        let mut references_of = |name: &str| {
+            others
+                .get(name)
+                .and_then(Option::as_ref)
+                .map(|p| p.report.references().into_iter().map(|(r, _)| r).collect())
+        };
+        let mut lay_out = |name: &str, index: &series::SeriesIndex| {
+            let target = prepared
+                .iter()
+                .find(|p| p.name == name)
+                .copied()
+                .or_else(|| others.get(name).and_then(Option::as_ref))?;
+            let view = view::build(&target.report, &layout.manifest, draft, &target.dir, index);
+            let source = render::typst_source(layout, &view).ok()?;
+            let date = Some((
+                view.document_date.year,
+                view.document_date.month,
+                view.document_date.day,
+            ));
+            let world = worlds
+                .entry(name.to_string())
+                .and_modify(|world| world.set_source(&source.text, date))
+                .or_insert_with(|| ReportWorld::new(source.text.clone(), Arc::clone(fonts), date));
+            let headings = render::pdf::headings(world, &|line| source.origin(line)).ok()?;
+            let mut found = series::TargetReport::from_view(&view);
+            found.set_pages(&headings);
+            Some(found)
+        };
+        match series::resolve_pages(&start, &mut references_of, &mut lay_out) {
+            Ok(index) => (index, Vec::new()),
+            Err(problem) => (series::SeriesIndex::default(), vec![problem]),
+        }
     }
 
     /// Checks the named reports (all when `names` is empty).
@@ -373,6 +487,7 @@ impl Project {
         if diagnostics.has_errors() {
             return finish(diagnostics, false, false, written);
         }
+        let mut reports = Vec::new();
         for name in &names {
             let before = diagnostics.count(diagnostics::Severity::Error);
             let prepared = timing::measure("sources, model, check", || {
@@ -385,14 +500,41 @@ impl Project {
                     &mut unreadable,
                 )
             });
-            let Some(prepared) = prepared else {
-                continue;
-            };
+            if let Some(prepared) = prepared {
+                let clean = diagnostics.count(diagnostics::Severity::Error) == before;
+                reports.push((prepared, clean));
+            }
+        }
+        let all: Vec<&PreparedReport> = reports.iter().map(|(p, _)| p).collect();
+        let (index, problems) = timing::measure("series references", || {
+            self.series_index(&layout, &fonts, &all, strictness, &mut cache.worlds)
+        });
+        diagnostics.extend(problems);
+        let series_names = self.report_names().unwrap_or_default();
+        for (prepared, clean) in &reports {
+            let judged = index.judge(
+                &prepared.report.references(),
+                &series_names,
+                &|resolution| view::reference_text(&layout.manifest.labels, resolution),
+                build.is_none(),
+            );
+            let clean = *clean
+                && !judged
+                    .iter()
+                    .any(|d| d.severity == diagnostics::Severity::Error);
+            diagnostics.extend(judged);
             let Some(options) = build else { continue };
-            if diagnostics.count(diagnostics::Severity::Error) > before {
+            if !clean {
                 continue;
             }
-            match self.render(&layout, &prepared, &fonts, options, &mut cache.worlds) {
+            match self.render(
+                &layout,
+                prepared,
+                &fonts,
+                options,
+                &index,
+                &mut cache.worlds,
+            ) {
                 Ok((outputs, warnings)) => {
                     diagnostics.extend(warnings);
                     for (path, bytes) in outputs {
@@ -419,6 +561,7 @@ impl Project {
         prepared: &PreparedReport,
         fonts: &Arc<Fonts>,
         options: &BuildOptions,
+        index: &series::SeriesIndex,
         worlds: &mut HashMap<String, ReportWorld>,
     ) -> Result<RenderedReport, Vec<Diagnostic>> {
         let view = view::build(
@@ -426,17 +569,24 @@ impl Project {
             &layout.manifest,
             options.strictness == Strictness::Draft,
             &prepared.dir,
+            index,
         );
         let source = timing::measure("templates", || render::typst_source(layout, &view))
             .map_err(|d| vec![d])?;
-        let date = view.date.as_ref().map(|d| (d.year, d.month, d.day));
+        let date = Some((
+            view.document_date.year,
+            view.document_date.month,
+            view.document_date.day,
+        ));
         let origin = |line: usize| source.origin(line);
         let world = worlds
             .entry(prepared.name.clone())
             .and_modify(|world| world.set_source(&source.text, date))
             .or_insert_with(|| ReportWorld::new(source.text.clone(), Arc::clone(fonts), date));
-        let make_docx = |headings: &[render::pdf::HeadingPage]| {
-            options.docx.then(|| render::docx::render(&view, headings))
+        let make_docx = |headings: &[render::HeadingPage]| {
+            options
+                .docx
+                .then(|| render::docx::render(&view, headings, fonts.faces()))
         };
         let (compiled, docx) = render::pdf::compile(world, &origin, make_docx)?;
         let mut outputs = Vec::new();

@@ -8,9 +8,10 @@
 
 use serde::Serialize;
 
-use crate::layout::{Labels, Manifest};
+use crate::layout::{Labels, Manifest, SectionDeclaration, WhenAbsent};
 use crate::model::rich::{Block, Inline, Placeholder, RichText};
-use crate::model::{Fact, Report, SectionId};
+use crate::model::{AddedSection, Fact, Report, SectionKind};
+use crate::series::{Resolution, SeriesIndex};
 
 /// Everything a backend needs to lay the report out.
 #[derive(Debug, Clone, Serialize)]
@@ -29,6 +30,10 @@ pub struct ReportView {
     pub description: String,
     /// The meeting date, when known.
     pub date: Option<ViewDate>,
+    /// The date the documents' metadata carry (PDF/A requires one): the
+    /// meeting's, else that of `SOURCE_DATE_EPOCH`, the reproducible-builds
+    /// convention, else 1970-01-01. Never the clock, so builds repeat.
+    pub document_date: ViewDate,
     /// Whether this is a draft build (watermark, flags allowed).
     pub draft: bool,
     /// The language, such as `en-CA`.
@@ -61,8 +66,10 @@ pub struct ViewDate {
 /// One section, ready to lay out.
 #[derive(Debug, Clone, Serialize)]
 pub struct SectionView {
-    /// Which section; also the name of its Typst partial.
-    pub id: &'static str,
+    /// Which section.
+    pub id: String,
+    /// The Typst partial that lays it out.
+    pub template: String,
     /// Its heading, if it has one.
     pub heading: Option<String>,
     /// Whether it starts on a new page.
@@ -85,10 +92,24 @@ pub enum SectionBody {
         /// The facts in order.
         facts: Vec<FactView>,
     },
-    /// Flowing rich text.
+    /// Flowing rich text, and sub-sections under headings of their own.
     Prose {
         /// The blocks.
         blocks: Vec<Block>,
+        /// The sub-sections, in order.
+        subsections: Vec<SubsectionView>,
+    },
+    /// A table with a header row.
+    Table {
+        /// The columns.
+        columns: Vec<ColumnView>,
+        /// The rows, each a cell per column of inline rich text.
+        rows: Vec<Vec<Vec<Inline>>>,
+    },
+    /// A bulleted list.
+    List {
+        /// The items, each inline rich text.
+        items: Vec<Vec<Inline>>,
     },
     /// One sub-section per working group.
     Groups {
@@ -104,6 +125,24 @@ pub enum SectionBody {
         /// The rows.
         rows: Vec<AgendaRowView>,
     },
+}
+
+/// A sub-section of a prose section.
+#[derive(Debug, Clone, Serialize)]
+pub struct SubsectionView {
+    /// Its heading, one level below the section's.
+    pub heading: String,
+    /// Its text.
+    pub blocks: Vec<Block>,
+}
+
+/// A column of a table section.
+#[derive(Debug, Clone, Serialize)]
+pub struct ColumnView {
+    /// Its heading.
+    pub label: String,
+    /// Its share of the table's width, from 0 to 1.
+    pub share: f64,
 }
 
 /// A label and its value.
@@ -140,6 +179,103 @@ pub struct AgendaRowView {
     pub time: String,
     /// The item, with speakers, notes and sub-items.
     pub blocks: Vec<Block>,
+}
+
+/// The body of a section of a generic kind.
+fn added_section_body(section: &AddedSection, declaration: &SectionDeclaration) -> SectionBody {
+    let missing = |placeholder: &Placeholder| SectionBody::Missing {
+        placeholder: placeholder.clone(),
+    };
+    match section {
+        AddedSection::Prose { body, subsections } => SectionBody::Prose {
+            blocks: body.blocks.clone(),
+            subsections: subsections
+                .iter()
+                .map(|s| SubsectionView {
+                    heading: s.heading.clone(),
+                    blocks: s.body.blocks.clone(),
+                })
+                .collect(),
+        },
+        AddedSection::Table { rows } => match rows {
+            Fact::Missing(p) => missing(p),
+            Fact::Given(rows) => {
+                let total: f64 = declaration.columns.iter().map(|c| c.width).sum();
+                SectionBody::Table {
+                    columns: declaration
+                        .columns
+                        .iter()
+                        .map(|c| ColumnView {
+                            label: c.label.clone(),
+                            share: c.width / total,
+                        })
+                        .collect(),
+                    rows: rows.clone(),
+                }
+            }
+        },
+        AddedSection::List { items } => match items {
+            Fact::Missing(p) => missing(p),
+            Fact::Given(items) => SectionBody::List {
+                items: items.clone(),
+            },
+        },
+    }
+}
+
+/// The text of a reference whose words the layout composes: "Report on
+/// Fifth Multistakeholder Meeting, Consumer Education, p. 3".
+pub fn reference_text(labels: &Labels, resolution: &Resolution) -> String {
+    // A page still being worked out (the first layout of a series) reads
+    // as a question mark; it is never printed in a finished build.
+    let page = resolution
+        .page
+        .map_or_else(|| "?".to_string(), |p| p.to_string());
+    match &resolution.section {
+        Some(section) => fill(
+            &labels.reference,
+            &[
+                ("title", &resolution.title),
+                ("section", section),
+                ("page", &page),
+            ],
+        ),
+        None => fill(&labels.reference_report, &[("title", &resolution.title)]),
+    }
+}
+
+/// The day of `SOURCE_DATE_EPOCH`, or 1970-01-01 without it.
+fn source_date_epoch() -> ViewDate {
+    let seconds: i64 = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let (year, month, day) = civil_from_days(seconds.div_euclid(86_400));
+    let date = crate::model::Date {
+        year: u16::try_from(year).unwrap_or(1970),
+        month: u8::try_from(month).unwrap_or(1),
+        day: u8::try_from(day).unwrap_or(1),
+    };
+    ViewDate {
+        long: date.long(),
+        iso: date.iso(),
+        year: date.year,
+        month: date.month,
+        day: date.day,
+    }
+}
+
+/// Days since 1970-01-01 to a calendar date (Howard Hinnant's algorithm).
+fn civil_from_days(days: i64) -> (i64, i64, i64) {
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 /// Fills `{name}` slots of a label pattern with text.
@@ -202,52 +338,82 @@ fn capitalise_first(s: &str) -> String {
 ///
 /// Sections absent from the sources appear as flags; whether their absence
 /// is an error is the check stage's business.
+///
+/// References to other reports become links whose text the layout composes
+/// from what `index` knows of their targets.
 pub fn build(
     report: &Report,
     manifest: &Manifest,
     draft: bool,
     report_dir: &std::path::Path,
+    index: &SeriesIndex,
 ) -> ReportView {
     let labels = &manifest.labels;
-    let ordinal = report.meeting.as_ref().map_or("", |m| m.ordinal.as_str());
+    let resolved;
+    let report = if report.references().is_empty() {
+        report
+    } else {
+        let mut copy = report.clone();
+        copy.map_references(&mut |target, content| match index.resolve(target) {
+            Some(resolution) => Inline::Link {
+                url: resolution.url(),
+                content: if content.is_empty() {
+                    vec![text(reference_text(labels, &resolution))]
+                } else {
+                    content
+                },
+            },
+            // Unresolved references are errors the check stage reports;
+            // until then they print as written.
+            None if content.is_empty() => text(target.to_string()),
+            None => Inline::Emphasis { content },
+        });
+        resolved = copy;
+        &resolved
+    };
+    // A missing ordinal is flagged where it stands in the title.
+    let missing_ordinal = format!("[{}]", labels.flag);
+    let ordinal = match report.meeting.as_ref().map(|m| &m.ordinal) {
+        Some(Fact::Given(ordinal)) => ordinal.as_str(),
+        Some(Fact::Missing(_)) => &missing_ordinal,
+        None => "",
+    };
     let slots = [
         ("ordinal", ordinal),
         ("process", report.series.process.as_str()),
         ("theme", report.series.theme.as_str()),
     ];
     let title = fill(&manifest.titles.title, &slots);
-    let date = report.meeting.as_ref().map(|m| ViewDate {
-        long: m.date.long(),
-        iso: m.date.iso(),
-        year: m.date.year,
-        month: m.date.month,
-        day: m.date.day,
+    let date = report.meeting.as_ref().and_then(|m| match &m.date {
+        Fact::Given(date) => Some(ViewDate {
+            long: date.long(),
+            iso: date.iso(),
+            year: date.year,
+            month: date.month,
+            day: date.day,
+        }),
+        Fact::Missing(_) => None,
     });
+    let document_date = date.clone().unwrap_or_else(source_date_epoch);
     let mut sections = Vec::new();
     for declaration in &manifest.sections {
-        let body = section_body(
-            report,
-            declaration.id,
-            labels,
-            manifest,
-            &slots,
-            date.as_ref(),
-        );
+        let body = section_body(report, declaration, labels, manifest, &slots, date.as_ref());
+        if body.is_none() && declaration.when_absent == WhenAbsent::Omit {
+            continue;
+        }
         let body = body.unwrap_or_else(|| SectionBody::Missing {
             placeholder: Placeholder {
                 note: format!(
                     "The {} section is still to be written ({})",
-                    declaration
-                        .heading
-                        .as_deref()
-                        .unwrap_or(declaration.id.name()),
+                    declaration.heading.as_deref().unwrap_or(&declaration.id),
                     declaration.file
                 ),
                 location: crate::diagnostics::Location::file(report_dir.join(&declaration.file)),
             },
         });
         sections.push(SectionView {
-            id: declaration.id.name(),
+            id: declaration.id.clone(),
+            template: declaration.template.clone(),
             heading: declaration.heading.clone(),
             new_page: declaration.new_page,
             body,
@@ -260,14 +426,10 @@ pub fn build(
         running_title: fill(&manifest.titles.running, &slots),
         title,
         process,
-        authors: report
-            .series
-            .partners
-            .iter()
-            .map(|p| p.name.clone())
-            .collect(),
+        authors: report.partners().iter().map(|p| p.name.clone()).collect(),
         keywords: report.series.keywords.clone(),
         date,
+        document_date,
         draft,
         lang: language.next().unwrap_or("en").to_string(),
         region: language.next().map(str::to_string),
@@ -279,14 +441,17 @@ pub fn build(
 
 fn section_body(
     report: &Report,
-    id: SectionId,
+    declaration: &SectionDeclaration,
     labels: &Labels,
     manifest: &Manifest,
     slots: &[(&str, &str)],
     date: Option<&ViewDate>,
 ) -> Option<SectionBody> {
-    Some(match id {
-        SectionId::Meeting => {
+    Some(match declaration.kind() {
+        SectionKind::Prose | SectionKind::Table | SectionKind::List => {
+            added_section_body(report.added.get(&declaration.id)?, declaration)
+        }
+        SectionKind::Meeting => {
             let m = report.meeting.as_ref()?;
             let fact = |label: &str, value: Vec<Inline>| FactView {
                 label: label.to_string(),
@@ -310,7 +475,13 @@ fn section_body(
             SectionBody::Facts {
                 facts: vec![
                     fact(&labels.location, given(&m.location)),
-                    fact(&labels.date, vec![text(m.date.long())]),
+                    fact(
+                        &labels.date,
+                        match &m.date {
+                            Fact::Given(date) => vec![text(date.long())],
+                            Fact::Missing(p) => vec![Inline::Placeholder(p.clone())],
+                        },
+                    ),
                     fact(&labels.in_person, figure(&m.in_person)),
                     fact(&labels.remote, figure(&m.remote)),
                     fact(&labels.total, figure(&m.total)),
@@ -318,7 +489,7 @@ fn section_body(
                 ],
             }
         }
-        SectionId::Overview => {
+        SectionKind::Overview => {
             let o = report.overview.as_ref()?;
             let mut blocks = o.introduction.blocks.clone();
             let names = |organisations: &[crate::model::Organisation]| {
@@ -331,10 +502,10 @@ fn section_body(
             };
             let mut sentence = fill(
                 &labels.partnership,
-                &[("partners", &names(&report.series.partners))],
+                &[("partners", &names(report.partners()))],
             );
-            if !report.series.assisting.is_empty() {
-                let assisting = names(&report.series.assisting);
+            if !report.assisting().is_empty() {
+                let assisting = names(report.assisting());
                 sentence.push(' ');
                 sentence.push_str(&capitalise_first(&fill(
                     &labels.assisting,
@@ -343,9 +514,12 @@ fn section_body(
             }
             blocks.push(paragraph(vec![text(sentence)]));
             blocks.extend(o.paragraphs.blocks.iter().cloned());
-            SectionBody::Prose { blocks }
+            SectionBody::Prose {
+                blocks,
+                subsections: Vec::new(),
+            }
         }
-        SectionId::Stakeholders => {
+        SectionKind::Stakeholders => {
             let s = report.stakeholders.as_ref()?;
             let mut blocks = vec![paragraph(vec![text(s.lead_in.clone())])];
             match &s.organisations {
@@ -358,9 +532,12 @@ fn section_body(
                 }),
                 Fact::Missing(p) => blocks.push(Block::Placeholder(p.clone())),
             }
-            SectionBody::Prose { blocks }
+            SectionBody::Prose {
+                blocks,
+                subsections: Vec::new(),
+            }
         }
-        SectionId::PanelUpdates => {
+        SectionKind::PanelUpdates => {
             let p = report.panel_updates.as_ref()?;
             if let Fact::Missing(placeholder) = &p.groups {
                 return Some(SectionBody::Missing {
@@ -387,7 +564,7 @@ fn section_body(
                     .collect(),
             }
         }
-        SectionId::Agenda => {
+        SectionKind::Agenda => {
             let a = report.agenda.as_ref()?;
             if let Fact::Missing(placeholder) = &a.rows {
                 return Some(SectionBody::Missing {
@@ -425,6 +602,12 @@ fn section_body(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dates_from_epoch() {
+        assert_eq!(civil_from_days(0), (1970, 1, 1));
+        assert_eq!(civil_from_days(17_999), (2019, 4, 13));
+    }
 
     #[test]
     fn fills_slots_once() {

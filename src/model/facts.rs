@@ -1,8 +1,12 @@
 //! Small validated values: dates, times of day, head counts and web
 //! addresses, each parsed from what an editor types.
+//!
+//! Each parser has its JSON Schema beside it (`*_schema`), so that a change
+//! to what a parser accepts is made next to the pattern editors are shown.
 
 use std::fmt;
 
+use schemars::{Schema, SchemaGenerator, json_schema};
 use serde::Serialize;
 
 const MONTHS: [&str; 12] = [
@@ -77,6 +81,33 @@ impl Date {
     }
 }
 
+/// A date as year-month-day with a day the month can have (February 29
+/// in any year), as a JSON Schema pattern. `format: date` says the same
+/// and knows leap years, but editors' language servers check only its
+/// form; this pattern lets them underline April 31 too.
+pub const DATE_PATTERN: &str = r"^[0-9]{4}-(02-(0[1-9]|1[0-9]|2[0-9])|(0[469]|11)-(0[1-9]|[12][0-9]|30)|(0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01]))$";
+
+/// The schema of a `date:` field: what [`Date::parse`] reads, or nothing
+/// while the date is not known, which the report flags.
+///
+/// The parser accepts one-digit months and days besides, which the schema
+/// steers editors away from.
+pub(crate) fn date_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "anyOf": [
+            {
+                "type": "string",
+                "format": "date",
+                "pattern": DATE_PATTERN,
+                "patternErrorMessage": "Write the date as year-month-day, e.g. 2019-04-18, with a day the month has.",
+            },
+            { "type": "string", "pattern": r"^\s*$" },
+            { "type": "null" },
+        ],
+        "examples": ["2019-04-18"],
+    })
+}
+
 fn days_in_month(year: u16, month: u8) -> u8 {
     match month {
         2 if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
@@ -139,6 +170,21 @@ impl TimeOfDay {
     }
 }
 
+/// What [`TimeOfDay::parse`] reads, as a JSON Schema pattern: a 12-hour
+/// time with am or pm (`a.m.`, `PM`, with or without a space), or a 24-hour
+/// one. JSON Schema patterns have no flags, so case is spelt out.
+pub const TIME_PATTERN: &str = r"^\s*(((0?[1-9]|1[0-2]):[0-5]?[0-9]\s*([AaPp][Mm]|[AaPp]\.[Mm]\.))|(([01]?[0-9]|2[0-3]):[0-5]?[0-9]))\s*$";
+
+/// The schema of an agenda item's `time:`.
+pub(crate) fn time_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "type": "string",
+        "pattern": TIME_PATTERN,
+        "patternErrorMessage": "Write the time as 9:40 am, 12:15 pm or, on a 24-hour clock, 13:00.",
+        "examples": ["9:40 am", "12:15 pm", "13:00"],
+    })
+}
+
 impl fmt::Display for TimeOfDay {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (hour, meridiem) = match self.hour {
@@ -178,6 +224,29 @@ impl Figure {
     }
 }
 
+/// What [`Figure::parse`] reads from text, as a JSON Schema pattern: a
+/// whole number, approximate with `~` or `about ` in front, thousands
+/// optionally separated by commas; or nothing, which the report flags as
+/// still to be given.
+pub const FIGURE_PATTERN: &str = r"^\s*((~|about )\s*)?[0-9][0-9,]*\s*$|^\s*$";
+
+/// The schema of an attendance figure: YAML reads `40` as a number and
+/// `~40` as text, and the model takes both; empty is a placeholder.
+pub(crate) fn figure_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "anyOf": [
+            { "type": "integer", "minimum": 0, "maximum": u32::MAX },
+            {
+                "type": "string",
+                "pattern": FIGURE_PATTERN,
+                "patternErrorMessage": "Write a whole number, with ~ in front when approximate: ~40.",
+            },
+            { "type": "null" },
+        ],
+        "examples": [40, "~40"],
+    })
+}
+
 impl fmt::Display for Figure {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.approximate {
@@ -202,6 +271,38 @@ pub fn check_url(url: &str) -> Result<(), String> {
         return Err(format!("\"{host}\" is not a host name"));
     }
     Ok(())
+}
+
+/// What [`check_url`] accepts, as a JSON Schema pattern: `http(s)://`, a
+/// host with a dot in it (or `localhost`), and no spaces.
+pub const URL_PATTERN: &str = r"^https?://([^/?#\s]*\.[^/?#\s]*|localhost)([/?#]\S*)?$";
+
+/// What a plain field takes as a placeholder instead of its value, as a
+/// JSON Schema pattern: nothing, or only an editor's marker
+/// (`[link to come]`, `TBD`). Made from the marker words the model knows.
+pub fn placeholder_pattern() -> String {
+    format!(
+        r"^\s*(\[[^\]]+\]|{})?\s*$",
+        super::rich::MARKER_WORDS.join("|")
+    )
+}
+
+/// The schema of a web address field such as `livestream:`: the address,
+/// or, while it is not known, nothing or an editor's marker.
+pub(crate) fn web_address_schema(_: &mut SchemaGenerator) -> Schema {
+    json_schema!({
+        "anyOf": [
+            {
+                "type": "string",
+                "format": "uri",
+                "pattern": URL_PATTERN,
+                "patternErrorMessage": "Write the full address, starting with https://, or leave it empty while it is not known.",
+            },
+            { "type": "string", "pattern": placeholder_pattern() },
+            { "type": "null" },
+        ],
+        "examples": ["https://livestream.com/internetsociety/iotsecurity2018-6"],
+    })
 }
 
 #[cfg(test)]

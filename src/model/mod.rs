@@ -9,22 +9,28 @@ mod decode;
 pub(crate) use self::decode::decode as decode_value;
 pub mod facts;
 pub mod rich;
+pub mod sections;
 
 use std::collections::BTreeMap;
 
+use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
 
 use self::decode::decode;
 pub use self::facts::{Date, Figure, TimeOfDay};
-use self::rich::{Placeholder, RichText, parse_markdown};
+use self::rich::{Inline, Placeholder, RichText, parse_markdown};
+pub use self::sections::{AddedSection, Subsection};
 use crate::diagnostics::{Diagnostic, Location};
 use crate::sources::YamlDocument;
 
-/// The sections a meeting report is made of. The layout says which are
-/// required, in what order they appear and what they are headed.
+/// What a section holds, and so how its file is read and laid out.
+///
+/// The first five are the built-in sections, whose ids are their names and
+/// whose files have shapes of their own. The last three are the generic
+/// kinds an editor gives a section added in the layout.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize, Serialize)]
 #[serde(rename_all = "kebab-case")]
-pub enum SectionId {
+pub enum SectionKind {
     /// Meeting facts: title, place, date, attendance, livestream.
     Meeting,
     /// The overview paragraphs, with the generated partnership paragraph.
@@ -35,28 +41,67 @@ pub enum SectionId {
     PanelUpdates,
     /// Appendix A, the agenda.
     Agenda,
+    /// Flowing text (`body:`) and optional sub-sections.
+    Prose,
+    /// A table whose columns the layout declares (`rows:`).
+    Table,
+    /// A bulleted list (`items:`).
+    List,
 }
 
-impl SectionId {
-    /// Every section, in the order the model knows them.
-    pub const ALL: [SectionId; 5] = [
-        SectionId::Meeting,
-        SectionId::Overview,
-        SectionId::Stakeholders,
-        SectionId::PanelUpdates,
-        SectionId::Agenda,
+impl SectionKind {
+    /// The built-in sections, in the order the model knows them.
+    pub const BUILT_IN: [SectionKind; 5] = [
+        SectionKind::Meeting,
+        SectionKind::Overview,
+        SectionKind::Stakeholders,
+        SectionKind::PanelUpdates,
+        SectionKind::Agenda,
     ];
 
-    /// The name used in the layout and in messages.
+    /// The kinds a section added in the layout may have.
+    pub const GENERIC: [SectionKind; 3] =
+        [SectionKind::Prose, SectionKind::Table, SectionKind::List];
+
+    /// The name used in the layout and in messages; a built-in section's
+    /// id is its kind's name.
     pub fn name(self) -> &'static str {
         match self {
-            SectionId::Meeting => "meeting",
-            SectionId::Overview => "overview",
-            SectionId::Stakeholders => "stakeholders",
-            SectionId::PanelUpdates => "panel-updates",
-            SectionId::Agenda => "agenda",
+            SectionKind::Meeting => "meeting",
+            SectionKind::Overview => "overview",
+            SectionKind::Stakeholders => "stakeholders",
+            SectionKind::PanelUpdates => "panel-updates",
+            SectionKind::Agenda => "agenda",
+            SectionKind::Prose => "prose",
+            SectionKind::Table => "table",
+            SectionKind::List => "list",
         }
     }
+
+    /// The built-in section with this id, if it is one.
+    pub fn built_in(id: &str) -> Option<SectionKind> {
+        Self::BUILT_IN.into_iter().find(|kind| kind.name() == id)
+    }
+
+    /// Whether this is one of the generic kinds.
+    pub fn is_generic(self) -> bool {
+        Self::GENERIC.contains(&self)
+    }
+}
+
+/// A section added in the layout, as the model needs to know it: which
+/// file shape to expect. The layout makes these from its declarations, so
+/// the model never reads the layout itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SectionShape {
+    /// The section's id.
+    pub id: String,
+    /// Its generic kind.
+    pub kind: SectionKind,
+    /// The keys of a table's columns, in order; empty for other kinds.
+    pub columns: Vec<String>,
+    /// The section as messages name it: its heading, else its id.
+    pub title: String,
 }
 
 /// The parsed files of one report, as the sources stage hands them over.
@@ -64,8 +109,8 @@ impl SectionId {
 pub struct ReportSources {
     /// The series file shared by every report of the series.
     pub series: Option<YamlDocument>,
-    /// The report's own section files that exist.
-    pub sections: BTreeMap<SectionId, YamlDocument>,
+    /// The report's own section files that exist, by section id.
+    pub sections: BTreeMap<String, YamlDocument>,
 }
 
 /// A value given in the sources, or a placeholder where it is missing.
@@ -129,6 +174,8 @@ pub struct Report {
     pub panel_updates: Option<PanelUpdates>,
     /// The agenda, when the file exists.
     pub agenda: Option<Agenda>,
+    /// The sections added in the layout whose files exist, by id.
+    pub added: BTreeMap<String, AddedSection>,
 }
 
 /// What every report of the series shares.
@@ -147,12 +194,13 @@ pub struct Series {
 }
 
 /// An organisation named in running text.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Organisation {
-    /// Its name, without article: "Internet Society".
+    /// The organisation's name without an article, e.g. `Internet Society`.
     pub name: String,
-    /// The article running text puts before it ("the"), if any.
+    /// The article running text puts before the name, e.g. `the` for "the
+    /// Internet Society"; left out when there is none.
     #[serde(default)]
     pub article: Option<String>,
 }
@@ -173,11 +221,11 @@ pub struct Meeting {
     /// The meeting's number in the series.
     pub number: u32,
     /// "Sixth and Final", as the title and agenda name it.
-    pub ordinal: String,
+    pub ordinal: Fact<String>,
     /// Where the meeting took place.
     pub location: Fact<String>,
     /// When it took place.
-    pub date: Date,
+    pub date: Fact<Date>,
     /// People in the room.
     pub in_person: Fact<Figure>,
     /// People following remotely.
@@ -186,6 +234,10 @@ pub struct Meeting {
     pub total: Fact<Figure>,
     /// The recording.
     pub livestream: Fact<String>,
+    /// This meeting's own partners, when they differ from the series'.
+    pub partners: Option<Vec<Organisation>>,
+    /// This meeting's own assisting organisations, likewise.
+    pub assisting: Option<Vec<Organisation>>,
 }
 
 /// The overview section.
@@ -247,15 +299,15 @@ pub struct AgendaRow {
 }
 
 /// A speaker in the agenda.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Speaker {
-    /// "Andrew Sullivan".
+    /// The speaker's name, e.g. `Andrew Sullivan`.
     pub name: String,
-    /// "President and CEO".
+    /// Their role, e.g. `President and CEO`.
     #[serde(default)]
     pub title: Option<String>,
-    /// "Internet Society".
+    /// Their organisation, e.g. `Internet Society`.
     #[serde(default)]
     pub organisation: Option<String>,
 }
@@ -277,11 +329,126 @@ impl Speaker {
 }
 
 impl Report {
+    /// The partners of this report's meeting: its own when `meeting.yaml`
+    /// names them, else the series'.
+    pub fn partners(&self) -> &[Organisation] {
+        self.meeting
+            .as_ref()
+            .and_then(|m| m.partners.as_deref())
+            .unwrap_or(&self.series.partners)
+    }
+
+    /// The organisations assisting at this report's meeting, likewise.
+    pub fn assisting(&self) -> &[Organisation] {
+        self.meeting
+            .as_ref()
+            .and_then(|m| m.assisting.as_deref())
+            .unwrap_or(&self.series.assisting)
+    }
+
+    /// Every rich text field of the report, in reading order: what the
+    /// walks over references and placeholders share.
+    fn rich_texts_mut(&mut self) -> Vec<&mut RichText> {
+        let mut found = Vec::new();
+        if let Some(o) = &mut self.overview {
+            found.push(&mut o.introduction);
+            found.push(&mut o.paragraphs);
+        }
+        if let Some(p) = &mut self.panel_updates
+            && let Fact::Given(groups) = &mut p.groups
+        {
+            for group in groups {
+                found.push(&mut group.previous_mandate);
+                found.push(&mut group.introduction);
+                found.push(&mut group.discussion);
+            }
+        }
+        for section in self.added.values_mut() {
+            if let AddedSection::Prose { body, subsections } = section {
+                found.push(body);
+                found.extend(subsections.iter_mut().map(|s| &mut s.body));
+            }
+        }
+        if let Some(a) = &mut self.agenda
+            && let Fact::Given(rows) = &mut a.rows
+        {
+            found.extend(rows.iter_mut().map(|row| &mut row.details));
+        }
+        found
+    }
+
+    /// Every reference to another report, in reading order.
+    pub fn references(&self) -> Vec<(rich::ReportRef, Location)> {
+        // The walk is shared with the mutable one on a copy: references are
+        // few and reports small, and one walk cannot drift from the other.
+        let mut copy = self.clone();
+        let mut found = Vec::new();
+        for text in copy.rich_texts_mut() {
+            found.extend(
+                text.references()
+                    .into_iter()
+                    .map(|(r, l)| (r.clone(), l.clone())),
+            );
+        }
+        for section in copy.added.values() {
+            let cells: Vec<&Vec<Inline>> = match section {
+                AddedSection::Table { rows } => rows.given().iter().flatten().collect(),
+                AddedSection::List { items } => items.given().iter().collect(),
+                AddedSection::Prose { .. } => Vec::new(),
+            };
+            for cell in cells {
+                let paragraph = RichText {
+                    blocks: vec![rich::Block::Paragraph {
+                        content: cell.clone(),
+                    }],
+                };
+                found.extend(
+                    paragraph
+                        .references()
+                        .into_iter()
+                        .map(|(r, l)| (r.clone(), l.clone())),
+                );
+            }
+        }
+        found
+    }
+
+    /// Replaces every reference by what `resolve` makes of it.
+    pub fn map_references(
+        &mut self,
+        resolve: &mut dyn FnMut(&rich::ReportRef, Vec<Inline>) -> Inline,
+    ) {
+        for text in self.rich_texts_mut() {
+            text.map_references(resolve);
+        }
+        for section in self.added.values_mut() {
+            match section {
+                AddedSection::Table {
+                    rows: Fact::Given(rows),
+                } => {
+                    for cell in rows.iter_mut().flatten() {
+                        rich::map_inline_references(cell, resolve);
+                    }
+                }
+                AddedSection::List {
+                    items: Fact::Given(items),
+                } => {
+                    for item in items {
+                        rich::map_inline_references(item, resolve);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
     /// Every placeholder in the report, in reading order.
     pub fn placeholders(&self) -> Vec<&Placeholder> {
         let mut found = Vec::new();
         if let Some(m) = &self.meeting {
+            found.extend(m.ordinal.placeholder());
             found.extend(m.location.placeholder());
+            found.extend(m.date.placeholder());
             found.extend(m.in_person.placeholder());
             found.extend(m.remote.placeholder());
             found.extend(m.total.placeholder());
@@ -308,106 +475,238 @@ impl Report {
                 found.extend(row.details.placeholders());
             }
         }
+        for section in self.added.values() {
+            found.extend(section.placeholders());
+        }
         found
     }
 }
 
 // ---------------------------------------------------------------------------
 // The shapes of the files, as the editor writes them.
+//
+// Their doc comments are what an editor's YAML extension shows for each key
+// (`report schema`): they speak to the person writing the file.
+//
+// Lists held as `serde_yaml::Value` are decoded entry by entry; the schema
+// still states the entries' shape, through `#[schemars(with = ...)]`.
 
-#[derive(Deserialize)]
+/// What every report of the series shares: the process, its partners and
+/// the keywords. One file, `report-data/series.yaml`, beside the reports'
+/// folders.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct SeriesFile {
+    /// The process the reports are about; the title page and the running
+    /// header print its name and theme.
     process: ProcessFile,
+    /// The partner organisations, in the order the partnership sentence of
+    /// each overview names them: "This initiative is a partnership between
+    /// the Internet Society, ...". One `- name:` entry each.
+    #[schemars(with = "Vec<Organisation>", length(min = 1))]
     partners: Vec<serde_yaml::Value>,
+    /// Organisations assisting the partners, named in the sentence after
+    /// the partnership one: "the Canadian Chapter of the Internet Society
+    /// is also assisting in this effort". Leave out when there are none.
     #[serde(default)]
+    #[schemars(with = "Vec<Organisation>")]
     assisting: Vec<serde_yaml::Value>,
+    /// Subject keywords for the PDF's and the DOCX's metadata, one per
+    /// line, e.g. `- IoT security`.
     #[serde(default)]
     keywords: Vec<String>,
 }
 
-#[derive(Deserialize)]
+/// The process the series reports on.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct ProcessFile {
+    /// The process's name, e.g. `Canadian Multistakeholder Process`.
     name: String,
+    /// What the process is about, e.g. `Enhancing IoT Security`; the title
+    /// page prints it after the name.
     theme: String,
 }
 
-#[derive(Deserialize)]
+/// The facts of the meeting a report is about (`meeting.yaml`): its
+/// number, where and when it took place, attendance and the livestream.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct MeetingFile {
+    /// The meeting's number in the series, a whole number: `6` for the
+    /// sixth meeting.
     number: u32,
-    ordinal: String,
+    /// How the title names the meeting: `Sixth and Final` gives "Report on
+    /// Sixth and Final Multistakeholder Meeting". The agenda's title uses
+    /// it too.
+    #[serde(default)]
+    ordinal: Option<String>,
+    /// Where the meeting took place, e.g. `Ottawa, Ontario Canada`. Leave
+    /// it empty while it is not known: the report flags it.
     #[serde(default)]
     location: Option<String>,
-    date: String,
+    /// The day of the meeting as year-month-day, e.g. `2019-04-18`; the
+    /// report prints it as April 18, 2019.
+    #[serde(default)]
+    #[schemars(schema_with = "facts::date_schema")]
+    date: Option<String>,
+    /// How many people attended. A figure left empty is flagged until it
+    /// is given.
     #[serde(default)]
     attendance: AttendanceFile,
+    /// The web address of the recording, starting with https://, e.g.
+    /// `https://livestream.com/internetsociety/iotsecurity2018-6`. Leave it
+    /// empty, or write a note in brackets, while it is not known.
     #[serde(default)]
+    #[schemars(schema_with = "facts::web_address_schema")]
     livestream: Option<String>,
+    /// This meeting's partners, when they differ from those in
+    /// `series.yaml` (the first meeting's were CIRA, CANARIE, ISED and
+    /// CIPPIC): they replace the series' list in this report's partnership
+    /// sentence and metadata.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<Organisation>>")]
+    partners: Option<Vec<serde_yaml::Value>>,
+    /// This meeting's assisting organisations, replacing those of
+    /// `series.yaml` in this report.
+    #[serde(default)]
+    #[schemars(with = "Option<Vec<Organisation>>")]
+    assisting: Option<Vec<serde_yaml::Value>>,
 }
 
-#[derive(Deserialize, Default)]
+/// Attendance figures: a whole number, with `~` in front when approximate.
+#[derive(Deserialize, Default, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct AttendanceFile {
+    /// People in the room, e.g. `~40`.
     #[serde(default)]
+    #[schemars(schema_with = "facts::figure_schema")]
     in_person: Option<serde_yaml::Value>,
+    /// People who followed remotely, e.g. `~15`.
     #[serde(default)]
+    #[schemars(schema_with = "facts::figure_schema")]
     remote: Option<serde_yaml::Value>,
+    /// Everyone, in-person plus remote, e.g. `~55`; the check fails when
+    /// the sum differs.
     #[serde(default)]
+    #[schemars(schema_with = "facts::figure_schema")]
     total: Option<serde_yaml::Value>,
 }
 
-#[derive(Deserialize)]
+/// The overview section (`overview.yaml`). The report places the
+/// partnership paragraph, made from series.yaml, between `introduction`
+/// and `paragraphs`.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct OverviewFile {
+    /// What the process is, in Markdown; it stands before the partnership
+    /// paragraph. Leave it empty while it is to be written: the report
+    /// flags it.
     #[serde(default)]
     introduction: Option<String>,
+    /// What this meeting did, in Markdown: a blank line between
+    /// paragraphs, `*italic*`, `**bold**`, `[text](https://...)`, lists
+    /// with `- `.
     #[serde(default)]
     paragraphs: Option<String>,
 }
 
-#[derive(Deserialize)]
+/// The stakeholders represented at the meeting (`stakeholders.yaml`).
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct StakeholdersFile {
+    /// The sentence introducing the list, e.g. `At this meeting, the
+    /// following stakeholders were represented (by registration):`.
     lead_in: String,
+    /// The organisations from the registration list, one per line, e.g.
+    /// `- Internet Society`. An empty list is flagged until it is given.
     #[serde(default)]
     organisations: Option<Vec<String>>,
 }
 
-#[derive(Deserialize)]
+/// The panel updates (`panel-updates.yaml`): one entry per working group,
+/// in the order the report shows them.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct PanelUpdatesFile {
+    /// The working groups, each starting with `- name:`. An empty list is
+    /// flagged until a group is listed.
+    #[schemars(with = "Vec<WorkingGroupFile>")]
     groups: Vec<serde_yaml::Value>,
 }
 
-#[derive(Deserialize)]
+/// One working group's update. Each part is Markdown; a part left empty
+/// is flagged in both documents until it is written.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct WorkingGroupFile {
+    /// The group's name, e.g. `Consumer Education`.
     name: String,
+    /// The mandate given at the previous meeting, in Markdown, e.g. a
+    /// link to the last report: `[Fifth report](https://...), pages 4-6`.
     #[serde(default)]
     previous_mandate: Option<String>,
+    /// The group's introduction, in Markdown.
     #[serde(default)]
     introduction: Option<String>,
+    /// What the group discussed at this meeting, in Markdown.
     #[serde(default)]
     discussion: Option<String>,
 }
 
-#[derive(Deserialize)]
+/// Appendix A, the agenda (`agenda.yaml`). Its title and date come from
+/// meeting.yaml.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct AgendaFile {
+    /// The agenda's rows in time order, each starting with `- time:`. An
+    /// empty list is flagged until an item is given.
+    #[schemars(with = "Vec<AgendaRowFile>")]
     items: Vec<serde_yaml::Value>,
 }
 
-#[derive(Deserialize)]
+/// One row of the agenda.
+#[derive(Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 struct AgendaRowFile {
+    /// When the item starts: `9:40 am`, `12:15 pm`, or on a 24-hour clock
+    /// `13:00`.
+    #[schemars(schema_with = "facts::time_schema")]
     time: String,
+    /// What happens, e.g. `Welcome and introduction`.
     item: String,
+    /// Who speaks, each with `- name:` and, if wanted, `title:` and
+    /// `organisation:`.
     #[serde(default)]
     speakers: Vec<Speaker>,
+    /// Sub-items, notes and questions, in Markdown: sub-items as `- `
+    /// lists, notes in `*italics*`.
     #[serde(default)]
     details: Option<String>,
+}
+
+/// The shape of the file of a section of `kind`, as a JSON Schema made by
+/// `generator` from the very types the file is decoded into, so that the
+/// schema and the model cannot disagree on a key.
+///
+/// A table's rows are left open here: their keys are the columns the
+/// layout declares, which [`crate::schema`] puts in.
+pub fn file_schema(kind: SectionKind, generator: SchemaGenerator) -> Schema {
+    match kind {
+        SectionKind::Meeting => generator.into_root_schema_for::<MeetingFile>(),
+        SectionKind::Overview => generator.into_root_schema_for::<OverviewFile>(),
+        SectionKind::Stakeholders => generator.into_root_schema_for::<StakeholdersFile>(),
+        SectionKind::PanelUpdates => generator.into_root_schema_for::<PanelUpdatesFile>(),
+        SectionKind::Agenda => generator.into_root_schema_for::<AgendaFile>(),
+        SectionKind::Prose | SectionKind::Table | SectionKind::List => {
+            sections::file_schema(kind, generator)
+        }
+    }
+}
+
+/// The shape of the series file, as a JSON Schema; see [`file_schema`].
+pub fn series_file_schema(generator: SchemaGenerator) -> Schema {
+    generator.into_root_schema_for::<SeriesFile>()
 }
 
 // ---------------------------------------------------------------------------
@@ -423,6 +722,7 @@ struct AgendaRowFile {
 /// they cannot is reported, never printed as empty boxes.
 pub fn build_report(
     sources: &ReportSources,
+    added: &[SectionShape],
     has_glyph: &dyn Fn(char) -> bool,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Report> {
@@ -430,16 +730,23 @@ pub fn build_report(
         .series
         .as_ref()
         .and_then(|doc| build_series(doc, problems));
-    let section = |id: SectionId| sources.sections.get(&id);
+    let section = |kind: SectionKind| sources.sections.get(kind.name());
     let mut cx = Context {
         problems,
         has_glyph,
     };
-    let meeting = section(SectionId::Meeting).and_then(|d| cx.meeting(d));
-    let overview = section(SectionId::Overview).and_then(|d| cx.overview(d));
-    let stakeholders = section(SectionId::Stakeholders).and_then(|d| cx.stakeholders(d));
-    let panel_updates = section(SectionId::PanelUpdates).and_then(|d| cx.panel_updates(d));
-    let agenda = section(SectionId::Agenda).and_then(|d| cx.agenda(d));
+    let meeting = section(SectionKind::Meeting).and_then(|d| cx.meeting(d));
+    let overview = section(SectionKind::Overview).and_then(|d| cx.overview(d));
+    let stakeholders = section(SectionKind::Stakeholders).and_then(|d| cx.stakeholders(d));
+    let panel_updates = section(SectionKind::PanelUpdates).and_then(|d| cx.panel_updates(d));
+    let agenda = section(SectionKind::Agenda).and_then(|d| cx.agenda(d));
+    let added = added
+        .iter()
+        .filter_map(|shape| {
+            let doc = sources.sections.get(&shape.id)?;
+            Some((shape.id.clone(), cx.added_section(shape, doc)?))
+        })
+        .collect();
     Some(Report {
         series: series?,
         meeting,
@@ -447,6 +754,7 @@ pub fn build_report(
         stakeholders,
         panel_updates,
         agenda,
+        added,
     })
 }
 
@@ -607,16 +915,22 @@ impl Context<'_> {
 
     fn meeting(&mut self, doc: &YamlDocument) -> Option<Meeting> {
         let file: MeetingFile = decode(doc, "", &doc.value, "the meeting facts", self.problems)?;
-        let date = match Date::parse(file.date.trim()) {
-            Ok(date) => Some(date),
-            Err(reason) => {
-                self.problems.push(
-                    Diagnostic::error(format!("`date` is not a date: {reason}"))
-                        .at(doc.location("date"))
-                        .with_hint("write the date as year-month-day, e.g. 2019-04-18"),
-                );
-                None
-            }
+        let date = match file.date.as_deref().map(str::trim) {
+            None | Some("") => Some(Fact::Missing(Placeholder {
+                note: "The meeting's date is still to be given".into(),
+                location: self.where_missing(doc, "date"),
+            })),
+            Some(text) => match Date::parse(text) {
+                Ok(date) => Some(Fact::Given(date)),
+                Err(reason) => {
+                    self.problems.push(
+                        Diagnostic::error(format!("`date` is not a date: {reason}"))
+                            .at(doc.location("date"))
+                            .with_hint("write the date as year-month-day, e.g. 2019-04-18"),
+                    );
+                    None
+                }
+            },
         };
         let in_person = self.figure(
             file.attendance.in_person.as_ref(),
@@ -663,14 +977,38 @@ impl Context<'_> {
                     .with_hint("write the full address, starting with https://"),
             );
         }
-        let ordinal = self.line(&file.ordinal, doc, "ordinal");
-        if ordinal.is_empty() {
+        // The title is made from the ordinal: while it is missing, the
+        // report is flagged and the title shows where it goes.
+        let ordinal = self.fact(
+            file.ordinal.as_deref(),
+            doc,
+            "ordinal",
+            "How the title names the meeting (its ordinal)",
+        );
+        let mut organisations = |values: &Option<Vec<serde_yaml::Value>>, key: &str| {
+            values.as_ref().map(|values| {
+                values
+                    .iter()
+                    .enumerate()
+                    .filter_map(|(i, v)| {
+                        decode::<Organisation>(
+                            doc,
+                            &format!("{key}[{i}]"),
+                            v,
+                            "an organisation",
+                            self.problems,
+                        )
+                    })
+                    .collect::<Vec<_>>()
+            })
+        };
+        let partners = organisations(&file.partners, "partners");
+        let assisting = organisations(&file.assisting, "assisting");
+        if partners.as_ref().is_some_and(Vec::is_empty) {
             self.problems.push(
-                Diagnostic::error("`ordinal` is empty")
-                    .at(doc.location("ordinal"))
-                    .with_hint(
-                        "write how the title names the meeting, e.g. ordinal: Sixth and Final",
-                    ),
+                Diagnostic::error("the meeting's own `partners:` list is empty")
+                    .at(doc.location("partners"))
+                    .with_hint("list this meeting's partners, or remove `partners:` to use those of series.yaml"),
             );
         }
         let location = self.fact(
@@ -688,6 +1026,8 @@ impl Context<'_> {
             remote,
             total,
             livestream,
+            partners,
+            assisting,
         })
     }
 

@@ -69,6 +69,18 @@ pub enum Inline {
         /// The link text.
         content: Vec<Inline>,
     },
+    /// A reference to a section of another report of the series
+    /// (`<report:05-fifth-meeting#consumer-education>`), resolved to that
+    /// report's title and page when the report is laid out.
+    Reference {
+        /// What it points at.
+        target: ReportRef,
+        /// The editor's own words for it (`[words](report:…)`); empty when
+        /// the layout composes the text.
+        content: Vec<Inline>,
+        /// Where it is written, for messages.
+        location: Location,
+    },
     /// A forced line break inside a paragraph.
     LineBreak,
     /// A footnote, anchored where it is referenced.
@@ -78,6 +90,48 @@ pub enum Inline {
     },
     /// An editor's note or marker still to be resolved.
     Placeholder(Placeholder),
+}
+
+/// The scheme of references to other reports of the series.
+pub const REPORT_SCHEME: &str = "report:";
+
+/// A report of the series and, optionally, one of its sections.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct ReportRef {
+    /// The report's folder name: `05-fifth-meeting`.
+    pub report: String,
+    /// A section id or a working group's slug; `None` for the whole report.
+    pub anchor: Option<String>,
+}
+
+impl ReportRef {
+    /// Reads `report:NAME` or `report:NAME#ANCHOR`.
+    pub fn parse(url: &str) -> Option<ReportRef> {
+        let rest = url.strip_prefix(REPORT_SCHEME)?;
+        let (report, anchor) = match rest.split_once('#') {
+            Some((report, anchor)) => (report, Some(anchor)),
+            None => (rest, None),
+        };
+        let plain = |s: &str| {
+            !s.is_empty()
+                && s.chars()
+                    .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'))
+                && !s.contains("..")
+        };
+        (plain(report) && anchor.is_none_or(plain)).then(|| ReportRef {
+            report: report.to_string(),
+            anchor: anchor.map(str::to_string),
+        })
+    }
+}
+
+impl std::fmt::Display for ReportRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.anchor {
+            Some(anchor) => write!(f, "{REPORT_SCHEME}{}#{anchor}", self.report),
+            None => write!(f, "{REPORT_SCHEME}{}", self.report),
+        }
+    }
 }
 
 /// Something still missing from a report, and where the editor fills it in.
@@ -98,6 +152,48 @@ pub struct RichText {
 }
 
 impl RichText {
+    /// Every reference to another report inside, in reading order.
+    pub fn references(&self) -> Vec<(&ReportRef, &Location)> {
+        fn blocks<'a>(list: &'a [Block], found: &mut Vec<(&'a ReportRef, &'a Location)>) {
+            for block in list {
+                match block {
+                    Block::Paragraph { content } => inlines(content, found),
+                    Block::List { items, .. } => items.iter().for_each(|item| blocks(item, found)),
+                    Block::Quote { content } => blocks(content, found),
+                    Block::Placeholder(_) => {}
+                }
+            }
+        }
+        fn inlines<'a>(list: &'a [Inline], found: &mut Vec<(&'a ReportRef, &'a Location)>) {
+            for inline in list {
+                match inline {
+                    Inline::Reference {
+                        target,
+                        location,
+                        content,
+                    } => {
+                        found.push((target, location));
+                        inlines(content, found);
+                    }
+                    Inline::Emphasis { content }
+                    | Inline::Strong { content }
+                    | Inline::Link { content, .. } => inlines(content, found),
+                    Inline::Footnote { content } => blocks(content, found),
+                    _ => {}
+                }
+            }
+        }
+        let mut found = Vec::new();
+        blocks(&self.blocks, &mut found);
+        found
+    }
+
+    /// Replaces every reference by what `resolve` makes of it, as the view
+    /// does once the referenced reports' pages are known.
+    pub fn map_references(&mut self, resolve: &mut dyn FnMut(&ReportRef, Vec<Inline>) -> Inline) {
+        map_block_references(&mut self.blocks, resolve);
+    }
+
     /// A single placeholder block.
     pub fn placeholder(note: impl Into<String>, location: Location) -> Self {
         let flag = Inline::Placeholder(Placeholder {
@@ -129,7 +225,8 @@ impl RichText {
                     Inline::Text { text } | Inline::Code { text } => f(text),
                     Inline::Emphasis { content }
                     | Inline::Strong { content }
-                    | Inline::Link { content, .. } => {
+                    | Inline::Link { content, .. }
+                    | Inline::Reference { content, .. } => {
                         inlines(content, f);
                     }
                     Inline::Footnote { content } => blocks(content, f),
@@ -175,6 +272,46 @@ fn block_plain_text(block: &Block, out: &mut String) {
     }
 }
 
+/// Replaces the references inside `blocks`; see [`RichText::map_references`].
+pub fn map_block_references(
+    blocks: &mut [Block],
+    resolve: &mut dyn FnMut(&ReportRef, Vec<Inline>) -> Inline,
+) {
+    for block in blocks {
+        match block {
+            Block::Paragraph { content } => map_inline_references(content, resolve),
+            Block::List { items, .. } => items
+                .iter_mut()
+                .for_each(|item| map_block_references(item, resolve)),
+            Block::Quote { content } => map_block_references(content, resolve),
+            Block::Placeholder(_) => {}
+        }
+    }
+}
+
+/// Replaces the references inside inline content.
+pub fn map_inline_references(
+    inlines: &mut [Inline],
+    resolve: &mut dyn FnMut(&ReportRef, Vec<Inline>) -> Inline,
+) {
+    for inline in inlines {
+        match inline {
+            Inline::Reference {
+                target, content, ..
+            } => {
+                let mut content = std::mem::take(content);
+                map_inline_references(&mut content, resolve);
+                *inline = resolve(target, content);
+            }
+            Inline::Emphasis { content }
+            | Inline::Strong { content }
+            | Inline::Link { content, .. } => map_inline_references(content, resolve),
+            Inline::Footnote { content } => map_block_references(content, resolve),
+            _ => {}
+        }
+    }
+}
+
 /// Appends the plain text of inline content.
 pub fn inlines_plain_text(inlines: &[Inline], out: &mut String) {
     for inline in inlines {
@@ -184,6 +321,15 @@ pub fn inlines_plain_text(inlines: &[Inline], out: &mut String) {
             | Inline::Strong { content }
             | Inline::Link { content, .. } => {
                 inlines_plain_text(content, out);
+            }
+            Inline::Reference {
+                content, target, ..
+            } => {
+                if content.is_empty() {
+                    out.push_str(&target.to_string());
+                } else {
+                    inlines_plain_text(content, out);
+                }
             }
             Inline::LineBreak => out.push(' '),
             Inline::Footnote { .. } => {}
@@ -212,7 +358,8 @@ fn collect_inline_placeholders<'a>(inlines: &'a [Inline], found: &mut Vec<&'a Pl
         match inline {
             Inline::Emphasis { content }
             | Inline::Strong { content }
-            | Inline::Link { content, .. } => {
+            | Inline::Link { content, .. }
+            | Inline::Reference { content, .. } => {
                 collect_inline_placeholders(content, found);
             }
             Inline::Footnote { content } => collect_block_placeholders(content, found),
@@ -315,6 +462,8 @@ enum InlineKind {
     Emphasis,
     Strong,
     Link(String),
+    /// A reference, and whether the layout composes its text.
+    Reference(ReportRef, Location, bool),
 }
 
 /// How many quotes, lists, emphases, links and footnotes a prose field may
@@ -433,9 +582,29 @@ impl Builder {
             Tag::Emphasis => Frame::Inline(InlineKind::Emphasis, Vec::new()),
             Tag::Strong => Frame::Inline(InlineKind::Strong, Vec::new()),
             Tag::Strikethrough => Frame::Inline(InlineKind::Emphasis, Vec::new()),
-            Tag::Link { dest_url, .. } => {
-                Frame::Inline(InlineKind::Link(dest_url.into_string()), Vec::new())
-            }
+            Tag::Link {
+                dest_url,
+                link_type,
+                ..
+            } => match ReportRef::parse(&dest_url) {
+                Some(target) => Frame::Inline(
+                    InlineKind::Reference(
+                        target,
+                        location(),
+                        matches!(link_type, pulldown_cmark::LinkType::Autolink),
+                    ),
+                    Vec::new(),
+                ),
+                None if dest_url.starts_with(REPORT_SCHEME) => {
+                    problems.push(
+                        Diagnostic::error(format!("{field} has a reference `{dest_url}` that names no report"))
+                            .at(location())
+                            .with_hint("write <report:FOLDER#SECTION>, e.g. <report:05-fifth-meeting#consumer-education>"),
+                    );
+                    Frame::Inline(InlineKind::Link(dest_url.into_string()), Vec::new())
+                }
+                None => Frame::Inline(InlineKind::Link(dest_url.into_string()), Vec::new()),
+            },
             Tag::FootnoteDefinition(label) => {
                 Frame::FootnoteDefinition(label.into_string(), Vec::new())
             }
@@ -502,6 +671,11 @@ impl Builder {
                 InlineKind::Emphasis => Inline::Emphasis { content },
                 InlineKind::Strong => Inline::Strong { content },
                 InlineKind::Link(url) => Inline::Link { url, content },
+                InlineKind::Reference(target, location, composed) => Inline::Reference {
+                    target,
+                    content: if composed { Vec::new() } else { content },
+                    location,
+                },
             }),
             Frame::FootnoteDefinition(label, blocks) => {
                 self.footnotes.insert(label, blocks);
@@ -599,6 +773,18 @@ fn mark_inlines(inlines: &mut Vec<Inline>, locate: &mut dyn FnMut(&str) -> Locat
                 mark_inlines(&mut content, locate);
                 out.push(Inline::Link { url, content });
             }
+            Inline::Reference {
+                target,
+                mut content,
+                location,
+            } => {
+                mark_inlines(&mut content, locate);
+                out.push(Inline::Reference {
+                    target,
+                    content,
+                    location,
+                });
+            }
             Inline::Footnote { mut content } => {
                 content.iter_mut().for_each(|b| mark_block(b, locate));
                 out.push(Inline::Footnote { content });
@@ -670,7 +856,8 @@ fn resolve_inlines(inlines: &mut Vec<Inline>, footnotes: &HashMap<String, Vec<Bl
         },
         Inline::Emphasis { content }
         | Inline::Strong { content }
-        | Inline::Link { content, .. } => {
+        | Inline::Link { content, .. }
+        | Inline::Reference { content, .. } => {
             resolve_inlines(content, footnotes);
             true
         }
@@ -688,7 +875,7 @@ pub enum Piece<'a> {
 }
 
 /// Words that mark unfinished text wherever they stand.
-const MARKER_WORDS: [&str; 4] = ["TODO", "TBD", "TBC", "FIXME"];
+pub(crate) const MARKER_WORDS: [&str; 4] = ["TODO", "TBD", "TBC", "FIXME"];
 
 /// Splits text into plain runs and editor's markers: `[bracketed notes]`
 /// and the words TODO, TBD, TBC and FIXME.

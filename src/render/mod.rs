@@ -12,6 +12,60 @@ use crate::diagnostics::{Diagnostic, Location};
 use crate::layout::{Layout, MAIN_TEMPLATE, ORIGIN_DELIMITER};
 use crate::view::ReportView;
 
+/// A heading of the laid-out document and the page it starts on: a fact
+/// the PDF's pagination gives and the DOCX's table of contents reads, kept
+/// here so that neither backend imports the other.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HeadingPage {
+    /// The heading's text.
+    pub text: String,
+    /// 1 for a section, 2 for a sub-section.
+    pub level: usize,
+    /// The page number, from 1.
+    pub page: usize,
+}
+
+/// One face of a font file in `fonts/`: what the DOCX embeds. Found by the
+/// same scan that gives the PDF its fonts, so both documents are set in the
+/// same files; kept here so that neither backend imports the other.
+#[derive(Debug, Clone)]
+pub struct FontFace {
+    /// The typographic family name, as the layout names it.
+    pub family: String,
+    /// The weight, 100 to 900 (400 is regular, 700 bold).
+    pub weight: u16,
+    /// Italic or oblique.
+    pub italic: bool,
+    /// The font file.
+    pub path: std::path::PathBuf,
+    /// The face's index in the file: 0 unless the file is a collection.
+    pub index: u32,
+    /// The code points the face has glyphs for, as sorted, disjoint,
+    /// inclusive ranges.
+    pub coverage: Vec<(u32, u32)>,
+}
+
+impl FontFace {
+    /// Whether the face has a glyph for `c`.
+    pub fn covers(&self, c: char) -> bool {
+        let c = u32::from(c);
+        let at = self.coverage.partition_point(|&(_, end)| end < c);
+        self.coverage.get(at).is_some_and(|&(start, _)| start <= c)
+    }
+}
+
+/// Turns sorted code points into the ranges [`FontFace::coverage`] holds.
+pub fn coverage_ranges(code_points: impl IntoIterator<Item = u32>) -> Vec<(u32, u32)> {
+    let mut ranges: Vec<(u32, u32)> = Vec::new();
+    for c in code_points {
+        match ranges.last_mut() {
+            Some((_, end)) if c <= end.saturating_add(1) => *end = (*end).max(c),
+            _ => ranges.push((c, c)),
+        }
+    }
+    ranges
+}
+
 /// The generated Typst source, and where each of its lines came from.
 pub struct TypstSource {
     /// The source text.

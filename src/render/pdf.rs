@@ -20,6 +20,7 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::diagnostics::{Diagnostic, Location, Severity};
+use crate::render::{FontFace, HeadingPage, coverage_ranges};
 
 /// The fonts of the project's `fonts/` folder, loaded lazily.
 pub struct Fonts {
@@ -27,6 +28,8 @@ pub struct Fonts {
     coverage: Vec<typst::text::Coverage>,
     /// Family names found, lower-case, for checking the layout's choices.
     pub families: Vec<String>,
+    /// Every face with its file, for the DOCX to embed.
+    faces: Vec<FontFace>,
 }
 
 impl Fonts {
@@ -38,6 +41,7 @@ impl Fonts {
         let mut store = FontStore::new();
         let mut families = Vec::new();
         let mut coverage = Vec::new();
+        let mut faces = Vec::new();
         let mut files = Vec::new();
         collect_font_files(dir, &mut files);
         files.sort();
@@ -49,6 +53,14 @@ impl Fonts {
                 families.push(info.family.to_lowercase());
                 coverage.push(info.coverage.clone());
                 let index = u32::try_from(index).unwrap_or(0);
+                faces.push(FontFace {
+                    family: info.family.clone(),
+                    weight: info.variant.weight.to_number(),
+                    italic: info.variant.style != typst::text::FontStyle::Normal,
+                    path: path.clone(),
+                    index,
+                    coverage: coverage_ranges(info.coverage.iter()),
+                });
                 store.push((
                     FontPath {
                         path: path.clone(),
@@ -69,6 +81,7 @@ impl Fonts {
             store,
             coverage,
             families,
+            faces,
         })
     }
 
@@ -92,6 +105,11 @@ impl Fonts {
     /// The font book.
     pub fn book(&self) -> &LazyHash<FontBook> {
         self.store.book()
+    }
+
+    /// Every face of every font file, in file order.
+    pub fn faces(&self) -> &[FontFace] {
+        &self.faces
     }
 }
 
@@ -192,17 +210,6 @@ impl World for ReportWorld {
     }
 }
 
-/// A heading of the compiled document and the page it starts on.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HeadingPage {
-    /// The heading's text.
-    pub text: String,
-    /// 1 for a section, 2 for a sub-section.
-    pub level: usize,
-    /// The page number, from 1.
-    pub page: usize,
-}
-
 /// The compiled PDF and what the DOCX needs to know of its pagination.
 pub struct CompiledPdf {
     /// The PDF file's bytes.
@@ -260,6 +267,24 @@ pub fn compile<T: Send>(
         warnings,
     };
     Ok((compiled, beside))
+}
+
+/// Lays the document out without exporting it, for the pages its headings
+/// fall on: what another report's references to this one need.
+pub fn headings(
+    world: &ReportWorld,
+    origin: &dyn Fn(usize) -> Location,
+) -> Result<Vec<HeadingPage>, Vec<Diagnostic>> {
+    let warned = crate::timing::measure("typst layout (referenced report)", || {
+        typst::compile::<PagedDocument>(world)
+    });
+    let document = warned.output.map_err(|errors| {
+        errors
+            .iter()
+            .map(|d| convert(world, d, origin))
+            .collect::<Vec<_>>()
+    })?;
+    Ok(heading_pages(&document))
 }
 
 fn heading_pages(document: &PagedDocument) -> Vec<HeadingPage> {

@@ -94,6 +94,14 @@ fn write_inlines(inlines: &[Inline], out: &mut String) {
                 write_inlines(content, out);
                 out.push(']');
             }
+            Inline::Reference { .. } => {
+                // The view resolves references into links; one that reaches
+                // a backend unresolved prints as the editor wrote it.
+                let mut text = String::new();
+                crate::model::rich::inlines_plain_text(std::slice::from_ref(inline), &mut text);
+                out.push('#');
+                out.push_str(&string_literal(&text));
+            }
             Inline::LineBreak => out.push_str("#linebreak()"),
             Inline::Footnote { content } => {
                 out.push_str("#footnote[");

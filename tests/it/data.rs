@@ -183,7 +183,7 @@ fn a_character_no_font_has_is_named_not_printed_as_a_box() {
         stderr(&output)
     );
     assert!(
-        stderr(&output).contains("--> report-data/06-sixth-meeting/meeting.yaml:5:11"),
+        stderr(&output).contains("--> report-data/06-sixth-meeting/meeting.yaml:6:11"),
         "{}",
         stderr(&output)
     );

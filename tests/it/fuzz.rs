@@ -58,6 +58,56 @@ fn any_text() -> impl Strategy<Value = String> {
     ]
 }
 
+/// Markdown nested by a random mix of every construct that nests, from a
+/// few levels to far past the tool's bound, with text at every level.
+fn nested_markdown() -> impl Strategy<Value = String> {
+    let opener = prop_oneof![
+        Just(("> ", "")),
+        Just(("- ", "")),
+        Just(("1. ", "")),
+        Just(("*", "*")),
+        Just(("**", "**")),
+        Just(("_", "_")),
+        Just(("~~", "~~")),
+        Just(("[", "](https://example.org)")),
+    ];
+    (proptest::collection::vec(opener, 1..60), "[a-z]{1,6}").prop_map(|(levels, word)| {
+        // Block openers stack at the start of the line; inline ones wrap
+        // the word, innermost last, and a footnote carries a copy.
+        let mut prefix = String::new();
+        let mut inner = word.clone();
+        for (open, close) in levels.iter().rev() {
+            if close.is_empty() {
+                prefix.insert_str(0, open);
+            } else {
+                inner = format!("{open}{word} {inner}{close}");
+            }
+        }
+        format!("{prefix}{inner}[^n]\n\n[^n]: {inner}\n")
+    })
+}
+
+/// YAML nested by flow and block collections, from a few levels to past
+/// serde_yaml's limit.
+fn nested_yaml() -> impl Strategy<Value = String> {
+    (1usize..400, any::<bool>()).prop_map(|(depth, flow)| {
+        if flow {
+            format!(
+                "number: 6\nnotes: {}x{}\n",
+                "[".repeat(depth),
+                "]".repeat(depth)
+            )
+        } else {
+            let mut text = String::from("number: 6\nnotes:\n");
+            for level in 0..depth {
+                text.push_str(&"  ".repeat(level + 1));
+                text.push_str("- k:\n");
+            }
+            text
+        }
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { failure_persistence: None, ..ProptestConfig::default() })]
 
@@ -94,5 +144,39 @@ proptest! {
         std::fs::write(project.path("report-data/06-sixth-meeting/meeting.yaml"), &bytes).unwrap();
         let outcome = build(&project);
         prop_assert!(matches!(outcome, Outcome::Success | Outcome::Problems | Outcome::Unreadable), "{outcome:?}");
+    }
+
+    #[test]
+    #[ignore = "run by make fuzz"]
+    fn deep_nesting_in_prose_builds_or_is_located_in_the_source(markdown in nested_markdown()) {
+        let project = TempProject::new(None);
+        let m = serde_json::to_string(&markdown).unwrap();
+        project.write(
+            "report-data/06-sixth-meeting/panel-updates.yaml",
+            &format!("groups:\n  - name: A\n    previous_mandate: {m}\n    introduction: {m}\n    discussion: {m}\n"),
+        );
+        let outcome = build(&project);
+        prop_assert!(outcome == Outcome::Success || outcome == Outcome::Problems, "{outcome:?}");
+        let summary = Project::new(project.root()).check(&[], Strictness::Draft);
+        for d in summary.diagnostics.iter().filter(|d| d.severity == report::diagnostics::Severity::Error) {
+            let file = d.location.as_ref().map(|l| l.file.to_string_lossy().into_owned()).unwrap_or_default();
+            prop_assert!(file.ends_with("panel-updates.yaml"), "blamed on {file}: {}", d.message);
+        }
+        if outcome == Outcome::Problems {
+            prop_assert!(
+                summary.diagnostics.iter().any(|d| d.message.contains("levels deep")),
+                "a failed build of nested Markdown says it is nested too deep"
+            );
+        }
+    }
+
+    #[test]
+    #[ignore = "run by make fuzz"]
+    fn deep_nesting_in_yaml_is_a_located_diagnostic(yaml in nested_yaml()) {
+        let project = TempProject::new(None);
+        project.write("report-data/06-sixth-meeting/meeting.yaml", &yaml);
+        let summary = Project::new(project.root()).check(&[], Strictness::Draft);
+        prop_assert!(summary.outcome == Outcome::Problems, "{:?}", summary.outcome);
+        prop_assert!(summary.diagnostics.iter().filter(|d| d.severity == report::diagnostics::Severity::Error).all(|d| d.location.as_ref().is_some_and(|l| l.line > 0)), "every error has its line");
     }
 }

@@ -3,9 +3,14 @@
 
 mod build;
 mod data;
+mod docx_schema;
 mod errors;
 mod fuzz;
 mod nesting;
+mod pages;
 mod rich;
 mod robust;
+mod schema;
+mod sections;
+mod series;
 mod support;

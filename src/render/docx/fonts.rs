@@ -1,0 +1,605 @@
+//! Embeds the fonts the DOCX uses in the DOCX itself, as Word does with
+//! "Embed fonts in the file" (ECMA-376 Part 1, §17.8.1).
+//!
+//! A reader without the layout's fonts would otherwise set the text in a
+//! substitute with other widths, and the document would no longer page
+//! like the PDF whose pages its table of contents gives. The fonts in
+//! `fonts/` are under the SIL Open Font License, which permits embedding.
+//!
+//! Each face the document uses becomes an obfuscated part
+//! `word/fonts/fontN.odttf`, related from `word/_rels/fontTable.xml.rels`
+//! and named by `w:embedRegular`, `w:embedBold`, … with its `w:fontKey` in
+//! `fontTable.xml`; `settings.xml` carries `w:embedTrueTypeFonts`. Faces are
+//! embedded whole, not subset: an editor typing new text needs every glyph.
+//! Faces without outlines (Noto Color Emoji's colour bitmaps, 10 MB) are
+//! named but not embedded; the reader's own emoji font shows them.
+
+use std::collections::BTreeSet;
+use std::io::{Cursor, Write};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::SystemTime;
+
+use zip::result::{ZipError, ZipResult};
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
+
+use crate::render::FontFace;
+
+/// The content type of obfuscated font parts.
+const OBFUSCATED_FONT_TYPE: &str = "application/vnd.openxmlformats-officedocument.obfuscatedFont";
+/// The relationship type from the font table to a font part.
+const FONT_RELATIONSHIP: &str =
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/font";
+/// The name of the one entry in a [`Packed`] archive.
+const PACKED_ENTRY: &str = "font.odttf";
+/// How many bytes of a font are obfuscated.
+const OBFUSCATED_BYTES: usize = 32;
+
+/// The faces a document sets text in: family, bold, italic.
+#[derive(Debug, Default, Clone)]
+pub struct UsedFaces(BTreeSet<(String, bool, bool)>);
+
+impl UsedFaces {
+    /// Notes that text is set in `family`, bold and italic as given.
+    pub fn note(&mut self, family: &str, bold: bool, italic: bool) {
+        self.0.insert((family.to_string(), bold, italic));
+    }
+}
+
+/// The four kinds of face Word embeds per family, in the schema's order.
+const KINDS: [(bool, bool, &str); 4] = [
+    (false, false, "embedRegular"),
+    (true, false, "embedBold"),
+    (false, true, "embedItalic"),
+    (true, true, "embedBoldItalic"),
+];
+
+/// What the package gains by embedding: the font table, its relationships,
+/// and the font parts.
+pub struct Embedding {
+    families: Vec<Family>,
+    parts: Vec<Arc<Packed>>,
+}
+
+/// A family the document names, and its embedded faces.
+struct Family {
+    name: String,
+    monospace: bool,
+    /// (element name, index into `parts`), in the schema's order.
+    embedded: Vec<(&'static str, usize)>,
+}
+
+/// One face, obfuscated and compressed once per process, so that rebuilds
+/// (`report watch`) copy it into the archive without compressing again.
+struct Packed {
+    /// The font key, a GUID in braces.
+    key: String,
+    /// A ZIP archive of one entry, [`PACKED_ENTRY`]: the obfuscated face,
+    /// deflated.
+    archive: Vec<u8>,
+}
+
+/// The faces packed so far, by file, size and time of change.
+type PackedCache = Vec<((PathBuf, u64, Option<SystemTime>), Option<Arc<Packed>>)>;
+static PACKED: Mutex<PackedCache> = Mutex::new(Vec::new());
+
+/// Chooses and packs the faces to embed.
+///
+/// `named` are the families the document names in any style or run, in the
+/// order the font table lists them; `used` the faces its text is set in;
+/// `monospace` the family named for code.
+pub fn embed(
+    named: &[String],
+    monospace: &str,
+    used: &UsedFaces,
+    faces: &[FontFace],
+) -> Result<Embedding, String> {
+    // (family, element, face) of every face used. Text in a style the
+    // family has no face for is slanted or emboldened from the regular
+    // face, which is then embedded in its stead.
+    let mut chosen: Vec<(usize, &'static str, &FontFace)> = Vec::new();
+    for (family, name) in named.iter().enumerate() {
+        for (bold, italic, element) in KINDS {
+            if !used.0.contains(&(name.clone(), bold, italic)) {
+                continue;
+            }
+            let (element, face) = match select(faces, name, bold, italic) {
+                Some(face) => (element, face),
+                None => match select(faces, name, false, false) {
+                    Some(face) => (KINDS[0].2, face),
+                    None => continue,
+                },
+            };
+            if !chosen.iter().any(|&(f, e, _)| f == family && e == element) {
+                chosen.push((family, element, face));
+            }
+        }
+    }
+    // The font table lists a family's faces in the schema's order.
+    chosen.sort_by_key(|&(family, element, _)| (family, KINDS.iter().position(|k| k.2 == element)));
+    // Deflating a face takes tens of milliseconds: the faces are packed
+    // side by side, once per process.
+    let packed: Vec<Result<Option<Arc<Packed>>, String>> = std::thread::scope(|scope| {
+        let handles: Vec<_> = chosen
+            .iter()
+            .map(|&(_, _, face)| scope.spawn(move || packed(face)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    let mut families: Vec<Family> = named
+        .iter()
+        .map(|name| Family {
+            name: name.clone(),
+            monospace: name.eq_ignore_ascii_case(monospace),
+            embedded: Vec::new(),
+        })
+        .collect();
+    let mut parts = Vec::new();
+    for ((family, element, _), packed) in chosen.into_iter().zip(packed) {
+        if let Some(packed) = packed? {
+            parts.push(packed);
+            families[family].embedded.push((element, parts.len() - 1));
+        }
+    }
+    Ok(Embedding { families, parts })
+}
+
+/// The face of `family` for bold and italic text: the right slope and the
+/// weight nearest 700 or 400, on the right side of 600. None when the
+/// family has no such face: Word and LibreOffice then slant or embolden the
+/// regular face themselves, as Typst does.
+fn select<'a>(
+    faces: &'a [FontFace],
+    family: &str,
+    bold: bool,
+    italic: bool,
+) -> Option<&'a FontFace> {
+    let target: u16 = if bold { 700 } else { 400 };
+    faces
+        .iter()
+        .filter(|f| f.family.eq_ignore_ascii_case(family))
+        .filter(|f| f.italic == italic && (f.weight >= 600) == bold)
+        .min_by_key(|f| (f.weight.abs_diff(target), f.path.clone(), f.index))
+}
+
+/// The face obfuscated and deflated, from the cache or made now; None for
+/// a face that cannot be embedded as a part of its own (a face of a
+/// collection, or one without outlines).
+fn packed(face: &FontFace) -> Result<Option<Arc<Packed>>, String> {
+    if face.index != 0 {
+        return Ok(None);
+    }
+    let metadata = std::fs::metadata(&face.path)
+        .map_err(|e| format!("cannot read {}: {e}", face.path.display()))?;
+    let id = (face.path.clone(), metadata.len(), metadata.modified().ok());
+    let cache = || {
+        PACKED
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    };
+    if let Some((_, packed)) = cache().iter().find(|(key, _)| *key == id) {
+        return Ok(packed.clone());
+    }
+    let mut data = std::fs::read(&face.path)
+        .map_err(|e| format!("cannot read {}: {e}", face.path.display()))?;
+    if data.starts_with(b"ttcf") || !has_outlines(&data) {
+        cache().push((id, None));
+        return Ok(None);
+    }
+    let key = font_key(&data);
+    obfuscate(&mut data, &key);
+    let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
+    let options = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Deflated)
+        .compression_level(Some(6))
+        .last_modified_time(DateTime::default())
+        .unix_permissions(0o644);
+    let archive = (|| -> ZipResult<Vec<u8>> {
+        writer.start_file(PACKED_ENTRY, options)?;
+        writer.write_all(&data)?;
+        Ok(writer.finish()?.into_inner())
+    })()
+    .map_err(|e| e.to_string())?;
+    let packed = Arc::new(Packed { key, archive });
+    cache().push((id, Some(Arc::clone(&packed))));
+    Ok(Some(packed))
+}
+
+/// What the DOCX's geometry needs of a face: the height Typst's lines
+/// start from, and the widths of list markers and spaces, in em.
+#[derive(Debug, Clone)]
+pub struct FaceMetrics {
+    /// The cap height: Typst's lines reach from the baseline up to it.
+    pub cap_height: f64,
+    /// Advance widths of printable ASCII and the list markers.
+    advances: Vec<(char, f64)>,
+}
+
+impl FaceMetrics {
+    /// The advance width of `c`, if the face has it among those measured.
+    pub fn advance(&self, c: char) -> Option<f64> {
+        self.advances
+            .iter()
+            .find(|(measured, _)| *measured == c)
+            .map(|&(_, width)| width)
+    }
+}
+
+/// The characters whose widths [`FaceMetrics`] keeps.
+fn measured_chars() -> impl Iterator<Item = char> {
+    (' '..='~').chain(['•', '◦', '▪', '–', '—'])
+}
+
+/// Reads the metrics of a face from its file; None when the file is not a
+/// font the tables of which can be read.
+pub fn measure(face: &FontFace) -> Option<FaceMetrics> {
+    let data = std::fs::read(&face.path).ok()?;
+    let font = Sfnt::new(&data, face.index)?;
+    let units = f64::from(font.u16("head", 18)?);
+    let ascender = f64::from(font.i16("hhea", 4)?);
+    let cap_height = match font.u16("OS/2", 0) {
+        Some(version) if version >= 2 => font.i16("OS/2", 88).filter(|&h| h > 0),
+        _ => None,
+    }
+    .map_or(ascender, f64::from);
+    let metrics_count = usize::from(font.u16("hhea", 34)?);
+    let advance = |glyph: u16| {
+        let glyph = usize::from(glyph).min(metrics_count.checked_sub(1)?);
+        font.u16("hmtx", glyph * 4)
+    };
+    let advances = measured_chars()
+        .filter_map(|c| {
+            let glyph = font.glyph(c)?;
+            Some((c, f64::from(advance(glyph)?) / units))
+        })
+        .collect();
+    Some(FaceMetrics {
+        cap_height: cap_height / units,
+        advances,
+    })
+}
+
+/// The tables of one face of an OpenType file, read just far enough for
+/// [`measure`].
+struct Sfnt<'a> {
+    data: &'a [u8],
+    tables: Vec<([u8; 4], usize, usize)>,
+}
+
+impl<'a> Sfnt<'a> {
+    fn new(data: &'a [u8], index: u32) -> Option<Self> {
+        let be32 = |at: usize| -> Option<usize> {
+            let b = data.get(at..at + 4)?;
+            usize::try_from(u32::from_be_bytes([b[0], b[1], b[2], b[3]])).ok()
+        };
+        let start = if data.get(0..4)? == b"ttcf" {
+            be32(12 + 4 * usize::try_from(index).ok()?)?
+        } else {
+            0
+        };
+        let count = usize::from(u16::from_be_bytes(
+            data.get(start + 4..start + 6)?.try_into().ok()?,
+        ));
+        let mut tables = Vec::with_capacity(count);
+        for i in 0..count {
+            let at = start + 12 + 16 * i;
+            let tag: [u8; 4] = data.get(at..at + 4)?.try_into().ok()?;
+            tables.push((tag, be32(at + 8)?, be32(at + 12)?));
+        }
+        Some(Sfnt { data, tables })
+    }
+
+    fn table(&self, tag: &str) -> Option<&'a [u8]> {
+        let &(_, offset, length) = self.tables.iter().find(|(t, ..)| t == tag.as_bytes())?;
+        self.data.get(offset..offset.checked_add(length)?)
+    }
+
+    fn u16(&self, tag: &str, at: usize) -> Option<u16> {
+        let table = self.table(tag)?;
+        Some(u16::from_be_bytes(table.get(at..at + 2)?.try_into().ok()?))
+    }
+
+    fn i16(&self, tag: &str, at: usize) -> Option<i16> {
+        self.u16(tag, at).map(|v| v as i16)
+    }
+
+    /// The glyph of `c` in a Unicode `cmap` subtable of format 4 or 12.
+    fn glyph(&self, c: char) -> Option<u16> {
+        let cmap = self.table("cmap")?;
+        let be16 = |at: usize| -> Option<usize> {
+            Some(usize::from(u16::from_be_bytes(
+                cmap.get(at..at + 2)?.try_into().ok()?,
+            )))
+        };
+        let be32 = |at: usize| -> Option<usize> {
+            usize::try_from(u32::from_be_bytes(cmap.get(at..at + 4)?.try_into().ok()?)).ok()
+        };
+        let code = usize::try_from(u32::from(c)).ok()?;
+        for record in 0..be16(2)? {
+            let at = 4 + 8 * record;
+            let (platform, encoding) = (be16(at)?, be16(at + 2)?);
+            if !matches!((platform, encoding), (0, _) | (3, 1) | (3, 10)) {
+                continue;
+            }
+            let sub = be32(at + 4)?;
+            let found = match be16(sub)? {
+                4 => {
+                    let segments = be16(sub + 6)? / 2;
+                    let ends = sub + 14;
+                    let starts = ends + 2 * segments + 2;
+                    let deltas = starts + 2 * segments;
+                    let offsets = deltas + 2 * segments;
+                    (0..segments).find_map(|i| {
+                        let (end, start) = (be16(ends + 2 * i)?, be16(starts + 2 * i)?);
+                        if code < start || code > end {
+                            return None;
+                        }
+                        let delta = be16(deltas + 2 * i)?;
+                        let offset = be16(offsets + 2 * i)?;
+                        let glyph = if offset == 0 {
+                            code + delta
+                        } else {
+                            match be16(offsets + 2 * i + offset + 2 * (code - start))? {
+                                0 => return Some(0),
+                                g => g + delta,
+                            }
+                        };
+                        Some(glyph & 0xFFFF)
+                    })
+                }
+                12 => (0..be32(sub + 12)?).find_map(|i| {
+                    let group = sub + 16 + 12 * i;
+                    let (start, end) = (be32(group)?, be32(group + 4)?);
+                    (start..=end)
+                        .contains(&code)
+                        .then(|| be32(group + 8).map(|g| g + code - start))?
+                }),
+                _ => None,
+            };
+            if let Some(glyph) = found.filter(|&g| g != 0) {
+                return u16::try_from(glyph).ok();
+            }
+        }
+        None
+    }
+}
+
+/// Whether an OpenType file has glyph outlines (`glyf` or `CFF `), not only
+/// bitmaps.
+fn has_outlines(data: &[u8]) -> bool {
+    let count = data
+        .get(4..6)
+        .map_or(0, |b| usize::from(u16::from_be_bytes([b[0], b[1]])));
+    (0..count).any(|i| {
+        let at = 12 + 16 * i;
+        matches!(data.get(at..at + 4), Some(b"glyf" | b"CFF " | b"CFF2"))
+    })
+}
+
+/// A GUID made from the font's bytes, so that the same font gets the same
+/// key in every build and the DOCX stays byte-identical. FNV-1a, 128 bits,
+/// with the version and variant bits of a random GUID.
+fn font_key(data: &[u8]) -> String {
+    const OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+    const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
+    let hash = data
+        .iter()
+        .fold(OFFSET, |h, &b| (h ^ u128::from(b)).wrapping_mul(PRIME));
+    let mut bytes = hash.to_be_bytes();
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    let hex: String = bytes.iter().map(|b| format!("{b:02X}")).collect();
+    format!(
+        "{{{}-{}-{}-{}-{}}}",
+        &hex[0..8],
+        &hex[8..12],
+        &hex[12..16],
+        &hex[16..20],
+        &hex[20..32]
+    )
+}
+
+/// XORs the first 32 bytes of the font with the key's 16 bytes in reverse
+/// order of their hex digits, twice over (ECMA-376 Part 1, §17.8.1). The
+/// same call undoes it.
+pub fn obfuscate(font: &mut [u8], key: &str) {
+    let digits: Vec<u8> = key
+        .bytes()
+        .filter_map(|b| char::from(b).to_digit(16))
+        .map(|d| d as u8)
+        .collect();
+    if digits.len() != 32 {
+        return;
+    }
+    let mut key_bytes = [0u8; 16];
+    for (i, pair) in digits.chunks(2).enumerate() {
+        key_bytes[15 - i] = pair[0] << 4 | pair[1];
+    }
+    for (i, byte) in font.iter_mut().take(OBFUSCATED_BYTES).enumerate() {
+        *byte ^= key_bytes[i % 16];
+    }
+}
+
+impl Embedding {
+    /// `word/fontTable.xml`: every family the document names, with its
+    /// embedded faces. Elements follow CT_Font's order: Word refuses
+    /// embedded fonts whose entry is out of order.
+    pub fn font_table(&self) -> String {
+        let mut xml = String::from(concat!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+            r#"<w:fonts xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">"#
+        ));
+        for family in &self.families {
+            let (kind, pitch) = if family.monospace {
+                ("modern", "fixed")
+            } else {
+                ("swiss", "variable")
+            };
+            xml.push_str(&format!(
+                r#"<w:font w:name="{}"><w:charset w:val="00" /><w:family w:val="{kind}" /><w:pitch w:val="{pitch}" />"#,
+                xml_attribute(&family.name)
+            ));
+            for &(element, part) in &family.embedded {
+                xml.push_str(&format!(
+                    r#"<w:{element} r:id="rIdFont{}" w:fontKey="{}" />"#,
+                    part + 1,
+                    self.parts[part].key
+                ));
+            }
+            xml.push_str("</w:font>");
+        }
+        xml.push_str("</w:fonts>");
+        xml
+    }
+
+    /// `word/_rels/fontTable.xml.rels`, or None when nothing is embedded.
+    fn relationships(&self) -> Option<String> {
+        if self.parts.is_empty() {
+            return None;
+        }
+        let mut xml = String::from(concat!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+            r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#
+        ));
+        for n in 1..=self.parts.len() {
+            xml.push_str(&format!(
+                r#"<Relationship Id="rIdFont{n}" Type="{FONT_RELATIONSHIP}" Target="fonts/font{n}.odttf" />"#
+            ));
+        }
+        xml.push_str("</Relationships>");
+        Some(xml)
+    }
+
+    /// Adds the `odttf` default content type to `[Content_Types].xml`.
+    pub fn content_types(&self, types: &str) -> String {
+        if self.parts.is_empty() || types.contains(r#"Extension="odttf""#) {
+            return types.to_string();
+        }
+        let default =
+            format!(r#"<Default Extension="odttf" ContentType="{OBFUSCATED_FONT_TYPE}" />"#);
+        match types.find("<Default ") {
+            Some(at) => format!("{}{default}{}", &types[..at], &types[at..]),
+            None => types.to_string(),
+        }
+    }
+
+    /// Adds `w:embedTrueTypeFonts` to `settings.xml`, after the elements
+    /// CT_Settings puts before it (`w:zoom` among them).
+    pub fn settings(&self, settings: &str) -> String {
+        const EARLIER: [&str; 5] = [
+            "<w:writeProtection",
+            "<w:view ",
+            "<w:zoom ",
+            "<w:removePersonalInformation",
+            "<w:removeDateAndTime",
+        ];
+        if self.parts.is_empty() || settings.contains("<w:embedTrueTypeFonts") {
+            return settings.to_string();
+        }
+        let Some(open) = settings.find("<w:settings") else {
+            return settings.to_string();
+        };
+        let after_open = settings[open..]
+            .find('>')
+            .map_or(settings.len(), |e| open + e + 1);
+        let at = EARLIER
+            .iter()
+            .filter_map(|element| {
+                let start = settings.find(element)?;
+                Some(start + settings[start..].find("/>")? + 2)
+            })
+            .max()
+            .unwrap_or(after_open);
+        format!(
+            "{}<w:embedTrueTypeFonts />{}",
+            &settings[..at],
+            &settings[at..]
+        )
+    }
+
+    /// Writes the font table's relationships and the font parts.
+    pub fn write_parts<W: Write + std::io::Seek>(
+        &self,
+        output: &mut ZipWriter<W>,
+        options: SimpleFileOptions,
+    ) -> ZipResult<()> {
+        let Some(relationships) = self.relationships() else {
+            return Ok(());
+        };
+        output.start_file("word/_rels/fontTable.xml.rels", options)?;
+        output.write_all(relationships.as_bytes())?;
+        for (n, packed) in self.parts.iter().enumerate() {
+            let mut archive = ZipArchive::new(Cursor::new(packed.archive.as_slice()))?;
+            let entry = archive
+                .by_name(PACKED_ENTRY)
+                .map_err(|_| ZipError::FileNotFound)?;
+            output.raw_copy_file_rename(entry, format!("word/fonts/font{}.odttf", n + 1))?;
+        }
+        Ok(())
+    }
+}
+
+/// Text as an XML attribute value.
+fn xml_attribute(text: &str) -> String {
+    super::clean_xml_text(text)
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn obfuscation_xors_the_first_32_bytes_with_the_reversed_key() {
+        let key = "{00112233-4455-6677-8899-AABBCCDDEEFF}";
+        let mut data = vec![0u8; 40];
+        obfuscate(&mut data, key);
+        assert_eq!(data[0], 0xFF);
+        assert_eq!(data[15], 0x00);
+        assert_eq!(data[16], 0xFF);
+        assert_eq!(data[31], 0x00);
+        assert_eq!(&data[32..], &[0u8; 8]);
+        obfuscate(&mut data, key);
+        assert_eq!(data, vec![0u8; 40]);
+    }
+
+    #[test]
+    fn keys_are_guids_made_from_the_bytes() {
+        let key = font_key(b"font");
+        assert_eq!(key, font_key(b"font"));
+        assert_ne!(key, font_key(b"fonts"));
+        assert_eq!(key.len(), 38);
+        assert_eq!(&key[15..16], "4");
+    }
+
+    #[test]
+    fn settings_gain_the_flag_after_zoom() {
+        let embedding = Embedding {
+            families: Vec::new(),
+            parts: vec![Arc::new(Packed {
+                key: String::new(),
+                archive: Vec::new(),
+            })],
+        };
+        let settings = r#"<w:settings xmlns:w="w"><w:zoom w:percent="100" /><w:defaultTabStop w:val="840" /></w:settings>"#;
+        assert_eq!(
+            embedding.settings(settings),
+            r#"<w:settings xmlns:w="w"><w:zoom w:percent="100" /><w:embedTrueTypeFonts /><w:defaultTabStop w:val="840" /></w:settings>"#
+        );
+        let settings = r#"<w:settings xmlns:w="w"><w:defaultTabStop w:val="840" /></w:settings>"#;
+        assert_eq!(
+            embedding.settings(settings),
+            r#"<w:settings xmlns:w="w"><w:embedTrueTypeFonts /><w:defaultTabStop w:val="840" /></w:settings>"#
+        );
+    }
+}

@@ -1,0 +1,238 @@
+//! Repacks docx-rs's archive: fixed entry times and order, the core and app
+//! properties from the report's data, the document language, the
+//! agenda's repeated header row, and every WordprocessingML part in the
+//! element order of its schema ([`super::schema_order`]).
+
+use std::io::{Cursor, Read, Write};
+
+use super::fonts::Embedding;
+use super::{HEADER_ROW_MARK, clean_xml_text};
+use crate::view::ReportView;
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
+
+/// Parts smaller than this are stored uncompressed.
+const SMALL_PART_BYTES: usize = 16 * 1024;
+
+/// Rewrites the archive `docx` for `view`, with the fonts of `fonts`.
+pub fn repack(
+    docx: &[u8],
+    view: &ReportView,
+    fonts: &Embedding,
+) -> zip::result::ZipResult<Vec<u8>> {
+    let mut archive = ZipArchive::new(Cursor::new(docx))?;
+    let mut output = ZipWriter::new(Cursor::new(Vec::new()));
+    // 1980-01-01 is the earliest time a ZIP entry can carry.
+    let stored = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Stored)
+        .last_modified_time(DateTime::default())
+        .unix_permissions(0o644);
+    // The fastest level: XML compresses well at any level, and the DOCX
+    // is written on every build. Small parts are stored, since setting up
+    // a compressor costs more than their bytes.
+    let deflated = stored
+        .compression_method(CompressionMethod::Deflated)
+        .compression_level(Some(1));
+    let mut names: Vec<String> = archive.file_names().map(str::to_string).collect();
+    names.sort_by_key(|name| (name != "[Content_Types].xml", name.clone()));
+    for name in names {
+        let mut entry = archive.by_name(&name)?;
+        if entry.is_dir() {
+            continue;
+        }
+        let mut content = Vec::new();
+        entry.read_to_end(&mut content)?;
+        drop(entry);
+        let content = match name.as_str() {
+            "docProps/core.xml" => core_properties(view).into_bytes(),
+            "docProps/app.xml" => app_properties(view).into_bytes(),
+            "word/document.xml" => {
+                mark_header_rows(&String::from_utf8_lossy(&content)).into_bytes()
+            }
+            "word/styles.xml" => typeset_like_typst(&set_language(
+                &String::from_utf8_lossy(&content),
+                &view.language,
+            ))
+            .into_bytes(),
+            "word/footnotes.xml" => {
+                number_footnotes(&String::from_utf8_lossy(&content)).into_bytes()
+            }
+            "word/settings.xml" => fonts
+                .settings(&set_language_settings(&String::from_utf8_lossy(&content)))
+                .into_bytes(),
+            "word/fontTable.xml" => fonts.font_table().into_bytes(),
+            "[Content_Types].xml" => fonts
+                .content_types(&String::from_utf8_lossy(&content))
+                .into_bytes(),
+            _ => content,
+        };
+        let content = if is_wordprocessing_part(&name) {
+            in_schema_order(&name, content)?
+        } else {
+            content
+        };
+        let options = if content.len() < SMALL_PART_BYTES {
+            stored
+        } else {
+            deflated
+        };
+        output.start_file(name, options)?;
+        output.write_all(&content)?;
+    }
+    fonts.write_parts(&mut output, stored)?;
+    Ok(output.finish()?.into_inner())
+}
+
+/// Whether `name` is a WordprocessingML part: `word/*.xml`, not in a
+/// subfolder (the theme is DrawingML).
+fn is_wordprocessing_part(name: &str) -> bool {
+    name.strip_prefix("word/")
+        .is_some_and(|rest| !rest.contains('/') && rest.ends_with(".xml"))
+}
+
+/// `part` in the element order Word reads ([`super::schema_order`]).
+fn in_schema_order(name: &str, part: Vec<u8>) -> zip::result::ZipResult<Vec<u8>> {
+    let Ok(text) = std::str::from_utf8(&part) else {
+        return Ok(part);
+    };
+    match super::schema_order::reorder(text) {
+        Ok(std::borrow::Cow::Owned(text)) => Ok(text.into_bytes()),
+        Ok(std::borrow::Cow::Borrowed(_)) => Ok(part),
+        Err(e) => Err(std::io::Error::other(format!("{name}: {e}")).into()),
+    }
+}
+
+fn xml_escape(text: &str) -> String {
+    clean_xml_text(text)
+        .replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn core_properties(view: &ReportView) -> String {
+    let date = view.date.as_ref().unwrap_or(&view.document_date);
+    let date = format!("{}T00:00:00Z", date.iso);
+    format!(
+        concat!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+            r#"<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" xmlns:dcmitype="http://purl.org/dc/dcmitype/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">"#,
+            "<dc:title>{title}</dc:title><dc:subject>{subject}</dc:subject><dc:creator>{creator}</dc:creator>",
+            "<cp:keywords>{keywords}</cp:keywords><dc:description>{description}</dc:description><dc:language>{language}</dc:language>",
+            "<cp:lastModifiedBy>{creator}</cp:lastModifiedBy><cp:revision>1</cp:revision>",
+            r#"<dcterms:created xsi:type="dcterms:W3CDTF">{date}</dcterms:created><dcterms:modified xsi:type="dcterms:W3CDTF">{date}</dcterms:modified>"#,
+            "</cp:coreProperties>"
+        ),
+        title = xml_escape(&view.title),
+        subject = xml_escape(&view.process),
+        creator = xml_escape(&view.authors.join("; ")),
+        keywords = xml_escape(&view.keywords.join(", ")),
+        description = xml_escape(&view.description),
+        language = xml_escape(&view.language),
+        date = date,
+    )
+}
+
+fn app_properties(view: &ReportView) -> String {
+    format!(
+        concat!(
+            r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+            r#"<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">"#,
+            "<Application>report {version}</Application><Company>{company}</Company><DocSecurity>0</DocSecurity><ScaleCrop>false</ScaleCrop>",
+            "<LinksUpToDate>true</LinksUpToDate><SharedDoc>false</SharedDoc><HyperlinksChanged>false</HyperlinksChanged><AppVersion>1.0000</AppVersion>",
+            "</Properties>"
+        ),
+        version = env!("CARGO_PKG_VERSION"),
+        company = xml_escape(&view.process),
+    )
+}
+
+/// Turns the marked header row's height into `w:tblHeader`.
+fn mark_header_rows(document: &str) -> String {
+    // docx-rs writes the row height in twips as given.
+    let marker = format!(r#"<w:trHeight w:val="{}""#, HEADER_ROW_MARK);
+    let mut out = String::with_capacity(document.len());
+    let mut rest = document;
+    while let Some(start) = rest.find(&marker) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start..];
+        let end = after.find("/>").map_or(after.len(), |e| e + 2);
+        out.push_str("<w:tblHeader />");
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Puts the footnote's number in front of its text: Word shows a
+/// footnote's mark only where a `w:footnoteRef` run stands.
+fn number_footnotes(footnotes: &str) -> String {
+    const MARK: &str = concat!(
+        r#"<w:r><w:rPr><w:vertAlign w:val="superscript" /></w:rPr><w:footnoteRef /></w:r>"#,
+        r#"<w:r><w:t xml:space="preserve"> </w:t></w:r>"#
+    );
+    let mut out = String::with_capacity(footnotes.len() + 256);
+    let mut rest = footnotes;
+    while let Some(start) = rest.find("<w:footnote w:id=") {
+        let Some(props_end) = rest[start..].find("</w:pPr>") else {
+            break;
+        };
+        let insert = start + props_end + "</w:pPr>".len();
+        out.push_str(&rest[..insert]);
+        out.push_str(MARK);
+        rest = &rest[insert..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Sets the language of the default run properties.
+fn set_language(styles: &str, language: &str) -> String {
+    let lang = format!(
+        r#"<w:lang w:val="{0}" w:eastAsia="{0}" w:bidi="{0}" />"#,
+        xml_escape(language)
+    );
+    match styles.find("<w:rPrDefault><w:rPr>") {
+        Some(at) => {
+            let insert = at + "<w:rPrDefault><w:rPr>".len();
+            format!("{}{}{}", &styles[..insert], lang, &styles[insert..])
+        }
+        None => styles.to_string(),
+    }
+}
+
+/// Kerns text of every size (`w:kern`) and keeps paragraphs from leaving
+/// a single line at either end of a page (`w:widowControl`), as Typst sets
+/// the PDF: word processors do either only where asked, and lines and
+/// pages would break elsewhere.
+fn typeset_like_typst(styles: &str) -> String {
+    const RUNS: &str = "<w:rPrDefault><w:rPr>";
+    const PARAGRAPHS: &str = "<w:pPrDefault><w:pPr>";
+    let styles = match styles.find(PARAGRAPHS) {
+        // CT_PPrBase puts `w:widowControl` before what docx-rs writes there.
+        Some(at) => {
+            let at = at + PARAGRAPHS.len();
+            format!("{}<w:widowControl />{}", &styles[..at], &styles[at..])
+        }
+        None => styles.to_string(),
+    };
+    let Some(start) = styles.find(RUNS) else {
+        return styles;
+    };
+    let end = styles[start..]
+        .find("</w:rPr>")
+        .map_or(styles.len(), |e| start + e);
+    // CT_RPr puts `w:kern` after `w:spacing` and before `w:sz`.
+    let defaults = &styles[start..end];
+    let at = ["<w:sz ", "<w:szCs ", "<w:lang "]
+        .iter()
+        .find_map(|element| defaults.find(element))
+        .map_or(end, |i| start + i);
+    format!("{}<w:kern w:val=\"2\" />{}", &styles[..at], &styles[at..])
+}
+
+/// Makes sure no "update fields" prompt appears on opening: the table of
+/// contents is already filled in.
+fn set_language_settings(settings: &str) -> String {
+    settings.replace("<w:updateFields w:val=\"true\" />", "")
+}
