@@ -128,6 +128,8 @@ pub fn run(cli: &Cli) -> Outcome {
                             .unwrap_or(&diagnostic.message);
                         let _ = writeln!(stdout, "{location}: {note}");
                     }
+                    // What references resolve to is check's to list.
+                    _ if diagnostic.severity == Severity::Note => {}
                     _ => others.push(diagnostic.clone()),
                 }
             }
