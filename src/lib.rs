@@ -297,7 +297,12 @@ impl Project {
         let start: Vec<(String, Vec<model::rich::ReportRef>)> = prepared
             .iter()
             .map(|p| {
-                let refs = p.report.references().into_iter().map(|(r, _)| r).collect();
+                let refs = p
+                    .report
+                    .references()
+                    .iter()
+                    .map(|(r, _)| r.clone())
+                    .collect();
                 (p.name.clone(), refs)
             })
             .collect();
@@ -333,16 +338,19 @@ impl Project {
                 })
                 .flatten();
             if let Some(p) = &prepared {
-                queue.extend(p.report.references().into_iter().map(|(r, _)| r.report));
+                queue.extend(p.report.references().iter().map(|(r, _)| r.report.clone()));
             }
             others.insert(name, prepared);
         }
         let draft = strictness == Strictness::Draft;
         let mut references_of = |name: &str| {
-            others
-                .get(name)
-                .and_then(Option::as_ref)
-                .map(|p| p.report.references().into_iter().map(|(r, _)| r).collect())
+            others.get(name).and_then(Option::as_ref).map(|p| {
+                p.report
+                    .references()
+                    .iter()
+                    .map(|(r, _)| r.clone())
+                    .collect()
+            })
         };
         let mut lay_out = |name: &str, index: &series::SeriesIndex| {
             let target = prepared
@@ -513,7 +521,7 @@ impl Project {
         let series_names = self.report_names().unwrap_or_default();
         for (prepared, clean) in &reports {
             let judged = index.judge(
-                &prepared.report.references(),
+                prepared.report.references(),
                 &series_names,
                 &|resolution| view::reference_text(&layout.manifest.labels, resolution),
                 build.is_none(),

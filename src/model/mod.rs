@@ -176,6 +176,8 @@ pub struct Report {
     pub agenda: Option<Agenda>,
     /// The sections added in the layout whose files exist, by id.
     pub added: BTreeMap<String, AddedSection>,
+    /// The references to other reports, in reading order.
+    references: Vec<(rich::ReportRef, Location)>,
 }
 
 /// What every report of the series shares.
@@ -377,8 +379,14 @@ impl Report {
         found
     }
 
-    /// Every reference to another report, in reading order.
-    pub fn references(&self) -> Vec<(rich::ReportRef, Location)> {
+    /// Every reference to another report, in reading order: read once
+    /// when the report is built, since the series stage, the check and the
+    /// view all ask for them.
+    pub fn references(&self) -> &[(rich::ReportRef, Location)] {
+        &self.references
+    }
+
+    fn collect_references(&self) -> Vec<(rich::ReportRef, Location)> {
         // The walk is shared with the mutable one on a copy: references are
         // few and reports small, and one walk cannot drift from the other.
         let mut copy = self.clone();
@@ -755,6 +763,11 @@ pub fn build_report(
         panel_updates,
         agenda,
         added,
+        references: Vec::new(),
+    })
+    .map(|mut report| {
+        report.references = report.collect_references();
+        report
     })
 }
 
