@@ -5,20 +5,30 @@
 //! and peak memory of building the PDF alone and the PDF plus DOCX, and of
 //! compiling the Typst source our layout generated for that report with the
 //! same fonts and export settings: the floor. Every figure is printed as a
-//! ratio to the floor. It then measures `report watch`'s incremental rebuild
-//! after a one-field edit against a cold build, and memory over many
-//! rebuilds. The table is written into README.md between the bench markers.
+//! ratio to the floor. It then measures `report watch` at 50 groups: the
+//! incremental rebuild after a one-field edit against a cold build, the
+//! time from saving that edit to both outputs replaced (the watch's own
+//! file-system events and debounce included), and memory over many
+//! rebuilds. Last, a series of twelve different 9-page reports built one at
+//! a time (`--jobs 1`) and side by side, with the processor time each took.
+//! The tables are written into README.md between the bench markers.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use report::watch::{Update, WatchSettings};
 use report::{BuildCache, BuildOptions, Outcome, Project, Strictness};
 
 const SIZES: [usize; 3] = [1, 50, 120];
 const RUNS: usize = 7;
 const REPORT: &str = "06-sixth-meeting";
+/// Saves timed through `report watch`.
+const SAVES: usize = 15;
+/// The series: this many reports of this many working groups (9 pages).
+const SERIES_REPORTS: usize = 12;
+const SERIES_GROUPS: usize = 7;
 
 fn main() {
     // `cargo bench` passes `--bench`; nothing else is taken.
@@ -33,7 +43,8 @@ fn main() {
         rows.push(measure_size(project.path(), groups));
     }
     let watch = measure_watch(&repo, rebuilds);
-    let table = render_table(&rows, &watch, rebuilds);
+    let series = measure_series(&repo);
+    let table = render_table(&rows, &watch, &series, rebuilds);
     println!("{table}");
     write_into_readme(&repo.join("README.md"), &table);
 }
@@ -49,14 +60,24 @@ struct SizeRow {
 #[derive(Clone, Copy)]
 struct Sample {
     wall: Duration,
+    /// Processor time, user and system, of every thread.
+    cpu: Duration,
     peak_kib: u64,
 }
 
 struct WatchRow {
     cold: Duration,
     rebuild: Duration,
+    saved: Duration,
     rss_start_kib: u64,
     rss_end_kib: u64,
+}
+
+struct SeriesRow {
+    pages: (usize, usize),
+    each_alone: Sample,
+    one_at_a_time: Sample,
+    side_by_side: Sample,
 }
 
 fn measure_size(root: &Path, groups: usize) -> SizeRow {
@@ -75,18 +96,7 @@ fn measure_size(root: &Path, groups: usize) -> SizeRow {
     let floor = median_run(root, &["compile-typst", "generated.typ", "floor.pdf"]);
     let pdf = median_run(root, &["build", "--pdf-only", "--out", "pdf-only"]);
     let both = median_run(root, &["build", "--out", "both"]);
-    let info = Command::new("pdfinfo")
-        .arg(root.join("both").join(format!("{REPORT}.pdf")))
-        .output();
-    let pages = info
-        .ok()
-        .and_then(|o| {
-            String::from_utf8_lossy(&o.stdout).lines().find_map(|l| {
-                l.strip_prefix("Pages:")
-                    .map(|p| p.trim().parse().unwrap_or(0))
-            })
-        })
-        .unwrap_or(0);
+    let pages = pdf_pages(&root.join("both").join(format!("{REPORT}.pdf")));
     SizeRow {
         groups,
         pages,
@@ -97,38 +107,52 @@ fn measure_size(root: &Path, groups: usize) -> SizeRow {
 }
 
 /// Runs the binary once to warm caches, then `RUNS` times; the median wall
-/// time and the median peak resident memory.
+/// time, processor time and peak resident memory.
 fn median_run(root: &Path, args: &[&str]) -> Sample {
+    median_of_runs(|| run_once(root, args))
+}
+
+/// One run of the binary.
+fn run_once(root: &Path, args: &[&str]) -> Sample {
     let binary = env!("CARGO_BIN_EXE_report");
-    let mut samples = Vec::new();
-    for run in 0..=RUNS {
-        let started = Instant::now();
-        let child = Command::new(binary)
-            .args(args)
-            .current_dir(root)
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        let (status, peak_kib) = wait_with_peak_memory(child);
-        let wall = started.elapsed();
-        assert!(status == 0, "report {args:?} failed with {status}");
-        if run > 0 {
-            samples.push(Sample { wall, peak_kib });
-        }
+    let started = Instant::now();
+    let child = Command::new(binary)
+        .args(args)
+        .current_dir(root)
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let (status, cpu, peak_kib) = wait_with_usage(child);
+    let wall = started.elapsed();
+    assert!(status == 0, "report {args:?} failed with {status}");
+    Sample {
+        wall,
+        cpu,
+        peak_kib,
     }
+}
+
+/// `run` once to warm caches, then `RUNS` times; the median of each figure.
+fn median_of_runs(mut run: impl FnMut() -> Sample) -> Sample {
+    run();
+    let samples: Vec<Sample> = (0..RUNS).map(|_| run()).collect();
     let mut walls: Vec<Duration> = samples.iter().map(|s| s.wall).collect();
     walls.sort();
+    let mut cpus: Vec<Duration> = samples.iter().map(|s| s.cpu).collect();
+    cpus.sort();
     let mut peaks: Vec<u64> = samples.iter().map(|s| s.peak_kib).collect();
     peaks.sort_unstable();
     Sample {
         wall: walls[walls.len() / 2],
+        cpu: cpus[cpus.len() / 2],
         peak_kib: peaks[peaks.len() / 2],
     }
 }
 
-/// Waits for a child and reads its own peak resident memory (wait4).
+/// Waits for a child and reads its processor time and peak resident memory
+/// (wait4).
 #[allow(unsafe_code)]
-fn wait_with_peak_memory(child: std::process::Child) -> (i32, u64) {
+fn wait_with_usage(child: std::process::Child) -> (i32, Duration, u64) {
     let pid = i32::try_from(child.id()).unwrap();
     let mut status = 0;
     // SAFETY: `usage` is a plain C struct that wait4 fills in; the pid is our
@@ -142,7 +166,15 @@ fn wait_with_peak_memory(child: std::process::Child) -> (i32, u64) {
     } else {
         -1
     };
-    (code, u64::try_from(usage.ru_maxrss).unwrap_or(0))
+    let time = |t: libc::timeval| {
+        Duration::from_secs(u64::try_from(t.tv_sec).unwrap_or(0))
+            + Duration::from_micros(u64::try_from(t.tv_usec).unwrap_or(0))
+    };
+    (
+        code,
+        time(usage.ru_utime) + time(usage.ru_stime),
+        u64::try_from(usage.ru_maxrss).unwrap_or(0),
+    )
 }
 
 /// The incremental rebuild after a one-field edit, against a cold build, at
@@ -156,6 +188,7 @@ fn measure_watch(repo: &Path, rebuilds: usize) -> WatchRow {
         out_dir: root.join("out"),
         pdf: true,
         docx: true,
+        jobs: None,
     };
     let names = vec![REPORT.to_string()];
     let mut colds = Vec::new();
@@ -200,12 +233,128 @@ fn measure_watch(repo: &Path, rebuilds: usize) -> WatchRow {
     }
     let mut first = times[..5].to_vec();
     first.sort();
+    let rss_end_kib = resident_kib();
+    std::fs::write(&path, &original).unwrap();
     WatchRow {
         cold: colds[1],
         rebuild: first[2],
+        saved: measure_saves(&runner, &names, &options, &path, &original),
         rss_start_kib: rss_start,
-        rss_end_kib: resident_kib(),
+        rss_end_kib,
     }
+}
+
+/// From writing a one-field edit to `report watch` having replaced both
+/// outputs, through the watch's own file-system events and debounce: the
+/// median of [`SAVES`] saves, each made when the watch is idle.
+fn measure_saves(
+    runner: &Project,
+    names: &[String],
+    options: &BuildOptions,
+    path: &Path,
+    original: &str,
+) -> Duration {
+    let (built, done) = std::sync::mpsc::channel();
+    let settings = WatchSettings {
+        max_builds: Some(1 + SAVES),
+        events_only: true,
+    };
+    let mut latencies = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            report::watch::watch(runner, names, options, &settings, |update| {
+                if let Update::Built(summary, _) = update {
+                    let _ = built.send((Instant::now(), summary.outcome));
+                }
+            });
+        });
+        let wait = || {
+            done.recv_timeout(Duration::from_secs(30))
+                .expect("report watch missed a save")
+        };
+        let (_, outcome) = wait();
+        assert_eq!(outcome, Outcome::Success);
+        let mut latencies = Vec::new();
+        for i in 0..SAVES {
+            // Let the watch go idle, as between an editor's saves.
+            std::thread::sleep(Duration::from_millis(300));
+            let edited = edit_nth(
+                original,
+                "working group discussed",
+                25,
+                &format!("working group discussed [{i}]"),
+            );
+            std::fs::write(path, edited).unwrap();
+            let saved = Instant::now();
+            let (replaced, outcome) = wait();
+            assert_eq!(outcome, Outcome::Success);
+            latencies.push(replaced.duration_since(saved));
+        }
+        latencies
+    });
+    assert!(
+        done.try_recv().is_err(),
+        "report watch built more often than it was saved"
+    );
+    latencies.sort();
+    latencies[latencies.len() / 2]
+}
+
+/// A series of different 9-page reports, built one at a time and side by
+/// side, as whole processes.
+fn measure_series(repo: &Path) -> SeriesRow {
+    let project = synthetic_series(repo, SERIES_REPORTS, SERIES_GROUPS);
+    let root = project.path();
+    let names = Project::new(root).report_names().unwrap();
+    let each_alone = median_of_runs(|| {
+        let mut total = Sample {
+            wall: Duration::ZERO,
+            cpu: Duration::ZERO,
+            peak_kib: 0,
+        };
+        for name in &names {
+            let one = run_once(root, &["build", name, "--out", "alone"]);
+            total.wall += one.wall;
+            total.cpu += one.cpu;
+            total.peak_kib = total.peak_kib.max(one.peak_kib);
+        }
+        total
+    });
+    let one_at_a_time = median_run(root, &["build", "--jobs", "1", "--out", "one"]);
+    let side_by_side = median_run(root, &["build", "--out", "side"]);
+    let mut pages = (usize::MAX, 0);
+    for entry in std::fs::read_dir(root.join("side")).unwrap().flatten() {
+        let path = entry.path();
+        if path.extension().is_some_and(|e| e == "pdf") {
+            let count = pdf_pages(&path);
+            pages = (pages.0.min(count), pages.1.max(count));
+            let alone = root.join("one").join(entry.file_name());
+            assert!(
+                std::fs::read(&alone).unwrap() == std::fs::read(&path).unwrap(),
+                "{} differs when built side by side",
+                path.display()
+            );
+        }
+    }
+    SeriesRow {
+        pages,
+        each_alone,
+        one_at_a_time,
+        side_by_side,
+    }
+}
+
+fn pdf_pages(pdf: &Path) -> usize {
+    Command::new("pdfinfo")
+        .arg(pdf)
+        .output()
+        .ok()
+        .and_then(|o| {
+            String::from_utf8_lossy(&o.stdout).lines().find_map(|l| {
+                l.strip_prefix("Pages:")
+                    .map(|p| p.trim().parse().unwrap_or(0))
+            })
+        })
+        .unwrap_or(0)
 }
 
 /// Replaces the `n`th occurrence of `needle` only: an edit to one field.
@@ -228,7 +377,7 @@ fn resident_kib() -> u64 {
         .unwrap_or(0)
 }
 
-fn render_table(rows: &[SizeRow], watch: &WatchRow, rebuilds: usize) -> String {
+fn render_table(rows: &[SizeRow], watch: &WatchRow, series: &SeriesRow, rebuilds: usize) -> String {
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let cpu = std::fs::read_to_string("/proc/cpuinfo")
         .ok()
@@ -269,13 +418,57 @@ fn render_table(rows: &[SizeRow], watch: &WatchRow, rebuilds: usize) -> String {
     }
     let _ = writeln!(
         out,
-        "\nWatch, 50 groups: cold build {:.0} ms, rebuild after a one-field edit {:.0} ms (ratio {:.2}); resident memory {:.0} MiB after 10 rebuilds, {:.0} MiB after {rebuilds}.",
+        "\nWatch, 50 groups, one field edited (in-process; the save is timed from the file written to both outputs replaced, median of {SAVES}):\n"
+    );
+    let _ = writeln!(
+        out,
+        "| cold build | rebuild | ratio | save → both outputs replaced | ratio | resident memory after 10 rebuilds | after {rebuilds} |"
+    );
+    let _ = writeln!(out, "|---:|---:|---:|---:|---:|---:|---:|");
+    let _ = writeln!(
+        out,
+        "| {:.0} ms | {:.0} ms | {:.2} | {:.0} ms | {:.2} | {:.0} MiB | {:.0} MiB |",
         ms(watch.cold),
         ms(watch.rebuild),
         ms(watch.rebuild) / ms(watch.cold),
+        ms(watch.saved),
+        ms(watch.saved) / ms(watch.cold),
         mib(watch.rss_start_kib),
         mib(watch.rss_end_kib),
     );
+    let (one, side) = (&series.one_at_a_time, &series.side_by_side);
+    let pages = if series.pages.0 == series.pages.1 {
+        series.pages.0.to_string()
+    } else {
+        format!("{}–{}", series.pages.0, series.pages.1)
+    };
+    let _ = writeln!(
+        out,
+        "\nSeries: {SERIES_REPORTS} different reports of {pages} pages (outputs byte-identical either way; ratios to one at a time):\n"
+    );
+    let _ = writeln!(
+        out,
+        "| built | wall | ratio | processor time | processor / wall | peak memory |"
+    );
+    let _ = writeln!(out, "|---|---:|---:|---:|---:|---:|");
+    for (label, sample) in [
+        (
+            "each alone (`report build NAME`, one after the other)",
+            &series.each_alone,
+        ),
+        ("one at a time (`report build --jobs 1`)", one),
+        ("side by side (`report build`)", side),
+    ] {
+        let _ = writeln!(
+            out,
+            "| {label} | {:.0} ms | {:.2} | {:.0} ms | {:.2} | {:.0} MiB |",
+            ms(sample.wall),
+            ms(sample.wall) / ms(one.wall),
+            ms(sample.cpu),
+            ms(sample.cpu) / ms(sample.wall),
+            mib(sample.peak_kib),
+        );
+    }
     out
 }
 
@@ -298,7 +491,30 @@ fn synthetic_project(repo: &Path, groups: usize) -> tempfile::TempDir {
     copy_tree(&repo.join("layouts"), &dir.path().join("layouts"));
     copy_tree(&repo.join("fonts"), &dir.path().join("fonts"));
     copy_tree(&repo.join("report-data"), &dir.path().join("report-data"));
-    let report = dir.path().join("report-data").join(REPORT);
+    synthetic_report(&dir.path().join("report-data").join(REPORT), groups, 0);
+    dir
+}
+
+/// A project of `reports` synthetic reports of `groups` working groups
+/// each, every sentence of each report its own, so that none reuses the
+/// layout of another's paragraphs.
+fn synthetic_series(repo: &Path, reports: usize, groups: usize) -> tempfile::TempDir {
+    let dir = synthetic_project(repo, groups);
+    let data = dir.path().join("report-data");
+    for variant in 1..reports {
+        let report = data.join(format!("{REPORT}-{variant:02}"));
+        copy_tree(&data.join(REPORT), &report);
+        synthetic_report(&report, groups, variant);
+    }
+    dir
+}
+
+/// Writes the working groups, agenda and stakeholders of a synthetic
+/// report into its folder; a `variant` other than 0 marks every sentence
+/// as that report's own.
+fn synthetic_report(report: &Path, groups: usize, variant: usize) {
+    let sentence = |s: usize| sentence(s, variant);
+    let prose = |s: usize, paragraphs: usize| prose(s, paragraphs, variant);
     let mut panel = String::from("groups:\n");
     for g in 0..groups {
         let name = format!("{} {}", TOPICS[g % TOPICS.len()], g + 1);
@@ -346,7 +562,6 @@ fn synthetic_project(repo: &Path, groups: usize) -> tempfile::TempDir {
         format!("lead_in: \"At this meeting, the following stakeholders were represented (by registration):\"\norganisations:\n{stakeholders}"),
     )
     .unwrap();
-    dir
 }
 
 const TOPICS: [&str; 3] = ["Consumer Education", "Labeling", "Network Resiliency"];
@@ -378,12 +593,15 @@ const WORDS: [&str; 24] = [
     "the multistakeholder process",
 ];
 
-fn sentence(seed: usize) -> String {
+fn sentence(seed: usize, variant: usize) -> String {
     let mut words = Vec::new();
     for i in 0..9 {
         words.push(WORDS[(seed * 7 + i * 5) % WORDS.len()]);
     }
-    let text = words.join(" ");
+    let mut text = words.join(" ");
+    if variant > 0 {
+        text = text.replacen(' ', &format!(" {variant} "), 1);
+    }
     let mut chars = text.chars();
     let first = chars
         .next()
@@ -392,11 +610,11 @@ fn sentence(seed: usize) -> String {
     format!("{first}{}.", chars.as_str())
 }
 
-fn prose(seed: usize, paragraphs: usize) -> String {
+fn prose(seed: usize, paragraphs: usize, variant: usize) -> String {
     (0..paragraphs)
         .map(|p| {
             (0..4)
-                .map(|s| sentence(seed * 11 + p * 4 + s))
+                .map(|s| sentence(seed * 11 + p * 4 + s, variant))
                 .collect::<Vec<_>>()
                 .join(" ")
         })

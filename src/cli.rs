@@ -31,14 +31,18 @@ Examples:
   report watch                  rebuild on every save
   report schema schemas         JSON Schemas for editors, into schemas/
   report new 07-seventh-meeting the next meeting's report, from the last one
+  report pull edited.docx       the rapporteurs' text back into the YAML
 
 Exit codes:
   0  success (warnings, such as placeholders in a draft, are allowed)
   1  the report has problems: invalid sources, a missing required section,
-     placeholders in a --final run, or a layout error
+     placeholders in a --final run, or a layout error; report pull: a
+     conflict, or a field the YAML no longer has (nothing of it written)
   2  bad usage or unreadable input: unknown report, missing folder or fonts,
      a source that cannot be read, is empty, is over 4 MB, is not UTF-8,
-     or leads outside the project; report new into a folder that exists
+     or leads outside the project; report new into a folder that exists;
+     report pull of a file that is not a DOCX made by report build for a
+     report of this project
   3  an output could not be written (the previous outputs are untouched)";
 
 /// The subcommands.
@@ -76,9 +80,34 @@ pub enum Command {
     /// the report it starts from) and everything else left to fill in, then
     /// lists what is still to be written. Refuses to touch an existing folder.
     New(NewArgs),
+    /// Bring what rapporteurs typed into a DOCX's fields back into the YAML.
+    ///
+    /// Reads a DOCX that `report build` made and was edited in Word or
+    /// LibreOffice, and writes each field changed there into its YAML
+    /// source, in place: comments, key order and untouched values stay as
+    /// they were. A field changed in both the YAML and the DOCX since the
+    /// build is a conflict: reported, its file left alone, exit 1.
+    Pull(PullArgs),
     /// Compile a Typst file with the project's fonts (the benchmarks' floor).
     #[command(hide = true)]
     CompileTypst(CompileTypstArgs),
+}
+
+/// Options of `report pull`.
+#[derive(Debug, Args)]
+pub struct PullArgs {
+    /// The edited DOCX.
+    #[arg(value_name = "FILE.docx")]
+    pub file: PathBuf,
+    /// Print the changes as a diff and write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// In a conflict, keep the YAML's text.
+    #[arg(long, conflicts_with = "theirs")]
+    pub ours: bool,
+    /// In a conflict, take the DOCX's text.
+    #[arg(long)]
+    pub theirs: bool,
 }
 
 /// Options of `report watch`.
@@ -95,6 +124,11 @@ pub struct WatchArgs {
     /// Stop after this many builds (for tests and benchmarks).
     #[arg(long, hide = true, value_name = "N")]
     pub max_builds: Option<usize>,
+
+    /// Notice saves by file-system events alone, never by looking; fail
+    /// where there are none (for tests).
+    #[arg(long, hide = true)]
+    pub events_only: bool,
 }
 
 /// Options of `report schema`.
@@ -157,6 +191,11 @@ pub struct BuildArgs {
     /// Write only the DOCX.
     #[arg(long)]
     pub docx_only: bool,
+
+    /// How many reports to build at once (default: one per core, as many
+    /// as memory holds). The outputs are the same whatever the number.
+    #[arg(long, short = 'j', value_name = "N")]
+    pub jobs: Option<std::num::NonZeroUsize>,
 }
 
 /// Options of `report check`.

@@ -7,6 +7,7 @@ use clap::Parser as _;
 
 use crate::cli::{Cli, Command};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::watch::Noticing;
 use crate::{BuildOptions, DATA_DIR, LAYOUTS_DIR, Outcome, Project, RunSummary, Strictness};
 
 /// The `report` program: parses arguments, runs, prints, exits.
@@ -44,6 +45,7 @@ pub fn run(cli: &Cli) -> Outcome {
                 },
                 pdf: !args.docx_only,
                 docx: !args.pdf_only,
+                jobs: args.jobs,
             };
             let summary = project.build(&args.selection.reports, &options);
             print_summary(&project, &summary);
@@ -61,50 +63,37 @@ pub fn run(cli: &Cli) -> Outcome {
                 out_dir: out_dir(cli, &args.out),
                 pdf: true,
                 docx: true,
+                jobs: None,
             };
-            eprintln!("watching {DATA_DIR}/ and {LAYOUTS_DIR}/ (Ctrl-C to stop)");
-            let mut last = Outcome::Success;
+            let settings = crate::watch::WatchSettings {
+                max_builds: args.max_builds,
+                events_only: args.events_only,
+            };
+            let mut last = None;
             crate::watch::watch(
                 &project,
                 &args.selection.reports,
                 &options,
-                args.max_builds,
-                |summary, elapsed| {
-                    // Errors in full; warnings, the same on every save, as a count.
-                    let mut errors = Diagnostics::new();
-                    errors.extend(
-                        summary
-                            .diagnostics
-                            .iter()
-                            .filter(|d| d.severity == Severity::Error)
-                            .cloned(),
-                    );
-                    if !errors.is_empty() {
-                        eprint!("{}", errors.render(project.root()));
+                &settings,
+                |update| match update {
+                    crate::watch::Update::Noticing(Noticing::Events) => {
+                        eprintln!("watching {DATA_DIR}/ and {LAYOUTS_DIR}/ (Ctrl-C to stop)");
                     }
-                    let warnings = summary.diagnostics.count(Severity::Warning);
-                    if warnings > 0 {
-                        eprintln!(
-                            "{warnings} warning{} (report check lists them)",
-                            if warnings == 1 { "" } else { "s" }
-                        );
+                    crate::watch::Update::Noticing(Noticing::Polling) => eprintln!(
+                        "watching {DATA_DIR}/ and {LAYOUTS_DIR}/, looking every {} ms: \
+                         file-system events are not available here (Ctrl-C to stop)",
+                        crate::watch::POLL_INTERVAL.as_millis()
+                    ),
+                    crate::watch::Update::Built(summary, elapsed) => {
+                        print_watched_build(&project, summary, elapsed);
+                        last = Some(summary.outcome);
                     }
-                    match summary.outcome {
-                        Outcome::Success => eprintln!(
-                            "built {} file{} in {} ms",
-                            summary.written.len(),
-                            if summary.written.len() == 1 { "" } else { "s" },
-                            elapsed.as_millis()
-                        ),
-                        _ => eprintln!(
-                            "not built; the previous outputs are kept ({} ms)",
-                            elapsed.as_millis()
-                        ),
-                    }
-                    last = summary.outcome;
                 },
             );
-            last
+            last.unwrap_or_else(|| {
+                eprintln!("error: file-system events are not available here");
+                Outcome::Unreadable
+            })
         }
         Command::CompileTypst(args) => compile_typst(&project, args),
         Command::Check(args) => {
@@ -141,6 +130,7 @@ pub fn run(cli: &Cli) -> Outcome {
         Command::Source(args) => print_source(&project, args),
         Command::New(args) => new_report(&project, args),
         Command::Schema(args) => write_schemas(&project, &out_dir(cli, &args.dir)),
+        Command::Pull(args) => crate::pull::run(&project, args),
     }
 }
 
@@ -345,14 +335,49 @@ fn compile_typst(project: &Project, args: &crate::cli::CompileTypstArgs) -> Outc
     };
     let world = crate::render::pdf::ReportWorld::new(source, fonts, None);
     let origin = |line: usize| crate::diagnostics::Location::at(&args.input, line, 1);
-    match crate::render::pdf::compile(&world, &origin, |_| ()) {
-        Ok((compiled, ())) => {
-            match crate::output::write_atomically(&args.output, &compiled.bytes) {
-                Ok(()) => Outcome::Success,
-                Err(d) => fail(project, [d], Outcome::OutputFailed),
-            }
-        }
+    let exported = crate::render::pdf::lay_out(&world, &origin)
+        .and_then(|laid_out| crate::render::pdf::export(&world, &laid_out, &origin));
+    match exported {
+        Ok(pdf) => match crate::output::write_atomically(&args.output, &pdf) {
+            Ok(()) => Outcome::Success,
+            Err(d) => fail(project, [d], Outcome::OutputFailed),
+        },
         Err(problems) => fail(project, problems, Outcome::Problems),
+    }
+}
+
+/// What `report watch` prints after a build: errors in full; warnings,
+/// the same on every save, as a count.
+fn print_watched_build(project: &Project, summary: &RunSummary, elapsed: std::time::Duration) {
+    let mut errors = Diagnostics::new();
+    errors.extend(
+        summary
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .cloned(),
+    );
+    if !errors.is_empty() {
+        eprint!("{}", errors.render(project.root()));
+    }
+    let warnings = summary.diagnostics.count(Severity::Warning);
+    if warnings > 0 {
+        eprintln!(
+            "{warnings} warning{} (report check lists them)",
+            if warnings == 1 { "" } else { "s" }
+        );
+    }
+    match summary.outcome {
+        Outcome::Success => eprintln!(
+            "built {} file{} in {} ms",
+            summary.written.len(),
+            if summary.written.len() == 1 { "" } else { "s" },
+            elapsed.as_millis()
+        ),
+        _ => eprintln!(
+            "not built; the previous outputs are kept ({} ms)",
+            elapsed.as_millis()
+        ),
     }
 }
 

@@ -176,7 +176,7 @@ const QUOTE_READ_LIMIT: u64 = 8 * 1024 * 1024;
 /// Reads the quoted line for a location, tabs shown as single spaces so the
 /// caret stays under the right character.
 fn source_line(root: &Path, location: &Location) -> Option<String> {
-    if location.line == 0 {
+    if location.line == 0 || !is_quotable(&location.file) {
         return None;
     }
     let path = if location.file.is_absolute() {
@@ -202,6 +202,20 @@ fn source_line(root: &Path, location: &Location) -> Option<String> {
         .map(|c| if c == '\t' || c.is_control() { ' ' } else { c })
         .collect();
     Some(shown.chars().take(160).collect())
+}
+
+/// The kinds of file whose lines a message may quote: the editor's YAML
+/// and the layout's templates. A registration export (CSV) holds names and
+/// e-mail addresses, which must never reach a terminal or a log, so a
+/// problem located in one shows its line number only; so does any other
+/// kind of file, should one ever be located.
+const QUOTED_EXTENSIONS: [&str; 3] = ["yaml", "yml", "hbs"];
+
+/// Whether a message may quote lines of `file`.
+fn is_quotable(file: &Path) -> bool {
+    file.extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| QUOTED_EXTENSIONS.iter().any(|q| e.eq_ignore_ascii_case(q)))
 }
 
 /// The problems collected during a run, in the order they were found.
@@ -320,6 +334,24 @@ fn edit_distance(a: &str, b: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quotes_yaml_lines_but_never_a_csv_line() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.yaml"), "key: value\n").unwrap();
+        std::fs::write(
+            dir.path().join("registrations.csv"),
+            "Name,Email\r\nJane Roe,jane@example.org\r\n",
+        )
+        .unwrap();
+        let yaml = Diagnostic::error("bad").at(Location::at("a.yaml", 1, 6));
+        assert!(yaml.render(dir.path()).contains("1 | key: value"));
+        let csv = Diagnostic::error("bad row").at(Location::at("registrations.csv", 2, 0));
+        let shown = csv.render(dir.path());
+        assert!(shown.contains("--> registrations.csv:2"), "{shown}");
+        assert!(!shown.contains("jane"), "{shown}");
+        assert!(!shown.contains("Jane"), "{shown}");
+    }
 
     #[test]
     fn suggests_near_names_only() {

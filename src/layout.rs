@@ -48,8 +48,51 @@ pub struct Manifest {
     pub series_file: String,
     /// The sections in the order they appear.
     pub sections: Vec<SectionDeclaration>,
+    /// How the stakeholders read from registrations are listed and charted.
+    #[serde(default)]
+    pub stakeholders: StakeholdersLayout,
     /// Every fixed word the documents print.
     pub labels: Labels,
+}
+
+/// How the stakeholders section shows what the registrations give.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StakeholdersLayout {
+    /// The order of the organisations read from registrations (a list
+    /// written in `stakeholders.yaml` keeps its own).
+    #[serde(default)]
+    pub sort: OrganisationOrder,
+    /// The colours of the chart's bars, `#RRGGBB`, one per sector in turn
+    /// (the list starts again when there are more sectors).
+    #[serde(default = "default_colours")]
+    pub colours: Vec<String>,
+}
+
+impl Default for StakeholdersLayout {
+    fn default() -> Self {
+        Self {
+            sort: OrganisationOrder::default(),
+            colours: default_colours(),
+        }
+    }
+}
+
+/// The accent colour of the templates, for a layout that names none.
+fn default_colours() -> Vec<String> {
+    vec!["#1F3864".to_string()]
+}
+
+/// How organisations read from registrations are ordered.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum OrganisationOrder {
+    /// By name, accents and case set aside (Université sorts as
+    /// Universite), which is how English and French readers look a name up.
+    #[default]
+    Alphabetical,
+    /// Most registrants first, then by name.
+    Registrations,
 }
 
 /// Paper and margins.
@@ -224,6 +267,22 @@ pub struct Labels {
     pub reference: String,
     /// The text of a reference to a whole report: "{title}".
     pub reference_report: String,
+    /// The caption of the chart of organisations by sector, saying what it
+    /// counts: "Organisations represented, by sector".
+    pub chart_caption: String,
+    /// The chart's alternative text: "{caption}: {counts}." (`{counts}` is
+    /// "Academia 4, Government 3, …").
+    pub chart_alt: String,
+    /// The heading of the sectors' column of the table of counts.
+    pub chart_sector: String,
+    /// The heading of the counts' column: "Organisations".
+    pub chart_count: String,
+    /// The sector of organisations whose registrants gave none.
+    pub no_sector: String,
+    /// The sentence after the list when some registrants gave no
+    /// organisation: "Registrants who gave no organisation: {count}."; empty
+    /// to say nothing.
+    pub unaffiliated: String,
 }
 
 /// The layout: manifest and Typst templates, ready to render.
@@ -361,6 +420,23 @@ fn load_manifest(doc: &YamlDocument, problems: &mut Vec<Diagnostic>) -> Option<M
                 .with_hint("name a file inside the report's own folder, e.g. overview.yaml"),
             );
         }
+    }
+    for (i, colour) in manifest.stakeholders.colours.iter().enumerate() {
+        let hex = colour.strip_prefix('#').unwrap_or_default();
+        if hex.len() != 6 || !hex.chars().all(|c| c.is_ascii_hexdigit()) {
+            problems.push(
+                Diagnostic::error(format!("`{colour}` is not a colour"))
+                    .at(doc.location(&format!("stakeholders.colours[{i}]")))
+                    .with_hint("write a colour as # and six hexadecimal digits, e.g. \"#1F3864\""),
+            );
+        }
+    }
+    if manifest.stakeholders.colours.is_empty() {
+        problems.push(
+            Diagnostic::error("the chart has no colours")
+                .at(doc.location("stakeholders.colours"))
+                .with_hint("list one colour or more, e.g. colours: [\"#1F3864\"]"),
+        );
     }
     let mut language_parts = manifest.language.split('-');
     let language_ok = language_parts

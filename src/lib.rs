@@ -17,6 +17,7 @@
 //! [`Project`] ties them together; the `report` binary is a thin shell over
 //! it, and the tests call it directly.
 
+mod cache;
 pub mod check;
 pub mod cli;
 pub mod commands;
@@ -24,6 +25,8 @@ pub mod diagnostics;
 pub mod layout;
 pub mod model;
 pub mod output;
+mod parallel;
+pub mod pull;
 pub mod render;
 pub mod scaffold;
 pub mod schema;
@@ -34,6 +37,7 @@ pub mod view;
 pub mod watch;
 
 use std::collections::HashMap;
+use std::num::NonZeroUsize;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -99,17 +103,28 @@ pub struct BuildOptions {
     pub pdf: bool,
     /// Write the DOCX.
     pub docx: bool,
+    /// How many reports to build at once; `None`: one per core, as many as
+    /// memory holds.
+    pub jobs: Option<NonZeroUsize>,
 }
 
-/// The files to write and the warnings of rendering one report.
-type RenderedReport = (Vec<(PathBuf, Vec<u8>)>, Vec<Diagnostic>);
+/// What rendering one report gave: its warnings and errors, and the files
+/// handed to the writer, in the order they were.
+struct Rendered {
+    diagnostics: Vec<Diagnostic>,
+    written: Vec<output::Written>,
+}
 
 /// What builds of the same reports can share: the fonts, loaded once, and
-/// one Typst world per report, so a rebuild compiles incrementally.
+/// one Typst world per report, so a rebuild compiles incrementally; the
+/// layout while `layouts/` is unchanged, and the parsed sources whose text
+/// is unchanged, so a rebuild reads again only what the edit touched.
 #[derive(Default)]
 pub struct BuildCache {
     fonts: Option<Arc<Fonts>>,
     worlds: HashMap<String, ReportWorld>,
+    layout: cache::LayoutCache,
+    sources: cache::ParsedSources,
 }
 
 /// A report project: `report-data/`, `layouts/` and `fonts/` below a root.
@@ -179,6 +194,31 @@ impl Project {
         diagnostics: &mut Diagnostics,
         unreadable: &mut bool,
     ) -> Option<PreparedReport> {
+        let mut parsed = cache::ParsedSources::default();
+        self.prepare_parsed(
+            layout,
+            name,
+            strictness,
+            fonts,
+            diagnostics,
+            unreadable,
+            &mut parsed,
+        )
+    }
+
+    /// [`Project::prepare`], parsing only the sources whose text is not
+    /// what `parsed` holds.
+    #[allow(clippy::too_many_arguments)]
+    fn prepare_parsed(
+        &self,
+        layout: &Layout,
+        name: &str,
+        strictness: Strictness,
+        fonts: &Fonts,
+        diagnostics: &mut Diagnostics,
+        unreadable: &mut bool,
+        parsed: &mut cache::ParsedSources,
+    ) -> Option<PreparedReport> {
         let dir = Path::new(DATA_DIR).join(name);
         if name.contains(['/', '\\']) || name == ".." || !self.root.join(&dir).is_dir() {
             diagnostics.push(
@@ -197,7 +237,7 @@ impl Project {
         let mut problems = Vec::new();
         let mut sources = ReportSources::default();
         let series_path = Path::new(DATA_DIR).join(&layout.manifest.series_file);
-        match sources::read_source(&self.root, &series_path).and_then(sources::parse_yaml) {
+        match sources::read_source(&self.root, &series_path).and_then(|file| parsed.parse(file)) {
             Ok(doc) => sources.series = Some(doc),
             Err(d) => {
                 *unreadable |= !self.root.join(&series_path).is_file();
@@ -213,7 +253,7 @@ impl Project {
                 continue;
             }
             match sources::read_source(&self.root, &path) {
-                Ok(file) => match sources::parse_yaml(file) {
+                Ok(file) => match parsed.parse(file) {
                     Ok(doc) => {
                         sources.sections.insert(section.id.clone(), doc);
                     }
@@ -223,6 +263,21 @@ impl Project {
                     *unreadable = true;
                     problems.push(d);
                 }
+            }
+        }
+        // The registration export stakeholders.yaml names: only its three
+        // columns reach the model (see `sources::registrations`).
+        if let Some(doc) = sources
+            .sections
+            .get(model::SectionKind::Stakeholders.name())
+        {
+            match sources::registrations::Request::from_stakeholders(doc, &dir) {
+                Ok(Some(request)) => {
+                    sources.registrations =
+                        sources::registrations::read(&self.root, &request, &mut problems);
+                }
+                Ok(None) => {}
+                Err(d) => problems.push(d),
             }
         }
         let present = |file: &str| self.root.join(&dir).join(file).is_file();
@@ -242,6 +297,14 @@ impl Project {
             &|c| fonts.covers(c),
             &mut problems,
         );
+        for document in sources
+            .series
+            .take()
+            .into_iter()
+            .chain(sources.sections.into_values())
+        {
+            parsed.give_back(document);
+        }
         if let Some(report) = &report {
             problems.extend(check::placeholders(report, strictness));
         }
@@ -455,7 +518,9 @@ impl Project {
         } else {
             names.to_vec()
         };
-        let layout = match timing::measure("layout", || self.layout()) {
+        let layouts = self.root.join(LAYOUTS_DIR);
+        let loaded = timing::measure("layout", || cache.layout.get(&layouts, || self.layout()));
+        let layout = match loaded {
             Ok(layout) => layout,
             Err(problems) => {
                 diagnostics.extend(problems);
@@ -499,13 +564,14 @@ impl Project {
         for name in &names {
             let before = diagnostics.count(diagnostics::Severity::Error);
             let prepared = timing::measure("sources, model, check", || {
-                self.prepare(
+                self.prepare_parsed(
                     &layout,
                     name,
                     strictness,
                     &fonts,
                     &mut diagnostics,
                     &mut unreadable,
+                    &mut cache.sources,
                 )
             });
             if let Some(prepared) = prepared {
@@ -519,6 +585,9 @@ impl Project {
         });
         diagnostics.extend(problems);
         let series_names = self.report_names().unwrap_or_default();
+        // Judged in name order; the reports to build are then rendered side
+        // by side, and their messages put back in that same order.
+        let mut judged_reports = Vec::new();
         for (prepared, clean) in &reports {
             let judged = index.judge(
                 prepared.report.references(),
@@ -530,39 +599,99 @@ impl Project {
                 && !judged
                     .iter()
                     .any(|d| d.severity == diagnostics::Severity::Error);
-            diagnostics.extend(judged);
-            let Some(options) = build else { continue };
-            if !clean {
-                continue;
-            }
-            match self.render(
+            judged_reports.push((prepared, judged, clean && build.is_some()));
+        }
+        let to_render: Vec<&PreparedReport> = judged_reports
+            .iter()
+            .filter(|(_, _, render)| *render)
+            .map(|(prepared, _, _)| *prepared)
+            .collect();
+        let mut rendered = match build {
+            Some(options) if !to_render.is_empty() => self.render_all(
                 &layout,
-                prepared,
                 &fonts,
                 options,
                 &index,
+                &to_render,
                 &mut cache.worlds,
-            ) {
-                Ok((outputs, warnings)) => {
-                    diagnostics.extend(warnings);
-                    for (path, bytes) in outputs {
-                        match timing::measure("write", || output::write_atomically(&path, &bytes)) {
-                            Ok(()) => written.push(path),
-                            Err(d) => {
-                                diagnostics.push(d);
-                                output_failed = true;
-                            }
-                        }
+            ),
+            _ => Vec::new(),
+        }
+        .into_iter();
+        for (_, judged, render) in judged_reports {
+            diagnostics.extend(judged);
+            let Some(done) = render.then(|| rendered.next()).flatten() else {
+                continue;
+            };
+            diagnostics.extend(done.diagnostics);
+            for file in done.written {
+                let path = file.target().to_path_buf();
+                match file.outcome() {
+                    Ok(()) => written.push(path),
+                    Err(d) => {
+                        diagnostics.push(d);
+                        output_failed = true;
                     }
                 }
-                Err(problems) => diagnostics.extend(problems),
             }
         }
         finish(diagnostics, unreadable, output_failed, written)
     }
 
-    /// Renders both documents in memory; nothing is written unless both
-    /// succeed.
+    /// Renders `reports` side by side (see [`parallel`]), each in its own
+    /// Typst world, taken out of `worlds` for the time and put back after,
+    /// and puts each document on disk as soon as it is made. Returns once
+    /// every file is written, with the reports' results in their order.
+    fn render_all(
+        &self,
+        layout: &Layout,
+        fonts: &Arc<Fonts>,
+        options: &BuildOptions,
+        index: &series::SeriesIndex,
+        reports: &[&PreparedReport],
+        worlds: &mut HashMap<String, ReportWorld>,
+    ) -> Vec<Rendered> {
+        let workers = parallel::workers(reports.len(), options.jobs);
+        // A report alone spreads over two threads; reports side by side
+        // keep to one each, as the other cores are busy with the others.
+        let second_thread = workers == 1;
+        let jobs: Vec<(&PreparedReport, Option<ReportWorld>)> = reports
+            .iter()
+            .map(|prepared| (*prepared, worlds.remove(&prepared.name)))
+            .collect();
+        let done = output::with_writer(|writer| {
+            parallel::map_in_order(jobs, workers, |(prepared, mut world)| {
+                let rendered = self.render(
+                    layout,
+                    prepared,
+                    fonts,
+                    options,
+                    index,
+                    &mut world,
+                    second_thread,
+                    writer,
+                );
+                (prepared, world, rendered)
+            })
+        });
+        done.into_iter()
+            .map(|(prepared, world, rendered)| {
+                if let Some(world) = world {
+                    worlds.insert(prepared.name.clone(), world);
+                }
+                rendered
+            })
+            .collect()
+    }
+
+    /// Renders one report's documents and hands them to `writer`: the PDF
+    /// as soon as it is exported, the DOCX after it. A report that does not
+    /// compile keeps both previous outputs; a DOCX that cannot be assembled
+    /// (docx-rs refusing what it was given) keeps only the previous DOCX.
+    ///
+    /// With `second_thread`, the DOCX, which needs the pages the headings
+    /// fell on, is written on a second thread while the PDF is exported.
+    #[allow(clippy::too_many_arguments)]
     fn render(
         &self,
         layout: &Layout,
@@ -570,8 +699,10 @@ impl Project {
         fonts: &Arc<Fonts>,
         options: &BuildOptions,
         index: &series::SeriesIndex,
-        worlds: &mut HashMap<String, ReportWorld>,
-    ) -> Result<RenderedReport, Vec<Diagnostic>> {
+        world: &mut Option<ReportWorld>,
+        second_thread: bool,
+        writer: &output::Writer,
+    ) -> Rendered {
         let view = view::build(
             &prepared.report,
             &layout.manifest,
@@ -579,42 +710,72 @@ impl Project {
             &prepared.dir,
             index,
         );
-        let source = timing::measure("templates", || render::typst_source(layout, &view))
-            .map_err(|d| vec![d])?;
-        let date = Some((
-            view.document_date.year,
-            view.document_date.month,
-            view.document_date.day,
-        ));
-        let origin = |line: usize| source.origin(line);
-        let world = worlds
-            .entry(prepared.name.clone())
-            .and_modify(|world| world.set_source(&source.text, date))
-            .or_insert_with(|| ReportWorld::new(source.text.clone(), Arc::clone(fonts), date));
-        let make_docx = |headings: &[render::HeadingPage]| {
-            options
-                .docx
-                .then(|| render::docx::render(&view, headings, fonts.faces()))
+        let docx = |headings: &[render::HeadingPage]| {
+            options.docx.then(|| {
+                timing::measure("docx", || {
+                    render::docx::render(&view, headings, fonts.faces())
+                })
+            })
         };
-        let (compiled, docx) = render::pdf::compile(world, &origin, make_docx)?;
-        let mut outputs = Vec::new();
-        if options.pdf {
-            outputs.push((
-                options.out_dir.join(format!("{}.pdf", prepared.name)),
-                compiled.bytes,
+        let mut rendered = Rendered {
+            diagnostics: Vec::new(),
+            written: Vec::new(),
+        };
+        let failed = std::thread::scope(|scope| {
+            let docx = &docx;
+            let source = timing::measure("templates", || render::typst_source(layout, &view))
+                .map_err(|d| vec![d])?;
+            let date = Some((
+                view.document_date.year,
+                view.document_date.month,
+                view.document_date.day,
             ));
-        }
-        if let Some(docx) = docx {
-            let docx = docx.map_err(|e| {
-                vec![Diagnostic::error(format!(
+            let origin = |line: usize| source.origin(line);
+            let world = match world {
+                Some(world) => {
+                    world.set_source(&source.text, date);
+                    world
+                }
+                None => world.insert(ReportWorld::new(
+                    source.text.clone(),
+                    Arc::clone(fonts),
+                    date,
+                )),
+            };
+            let laid_out = render::pdf::lay_out(world, &origin)?;
+            rendered
+                .diagnostics
+                .extend(laid_out.warnings.iter().cloned());
+            let beside = second_thread.then(|| {
+                let pages = laid_out.headings.clone();
+                scope.spawn(move || docx(&pages))
+            });
+            let pdf = render::pdf::export(world, &laid_out, &origin)?;
+            if options.pdf {
+                let path = options.out_dir.join(format!("{}.pdf", prepared.name));
+                rendered.written.push(writer.write(path, pdf));
+            }
+            let made = match beside {
+                Some(beside) => beside
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+                None => docx(&laid_out.headings),
+            };
+            match made {
+                Some(Ok(bytes)) => {
+                    let path = options.out_dir.join(format!("{}.docx", prepared.name));
+                    rendered.written.push(writer.write(path, bytes));
+                }
+                Some(Err(e)) => rendered.diagnostics.push(Diagnostic::error(format!(
                     "the DOCX could not be assembled: {e}"
-                ))]
-            })?;
-            outputs.push((
-                options.out_dir.join(format!("{}.docx", prepared.name)),
-                docx,
-            ));
+                ))),
+                None => {}
+            }
+            Ok::<(), Vec<Diagnostic>>(())
+        });
+        if let Err(problems) = failed {
+            rendered.diagnostics.extend(problems);
         }
-        Ok((outputs, compiled.warnings))
+        rendered
     }
 }

@@ -70,7 +70,10 @@ pub fn new_report_files(from: &Report, from_name: &str) -> Vec<(&'static str, St
         "{}lead_in: {}\n\
          # One organisation per line, from the registration list, e.g.\n\
          #   - Internet Society\n\
-         organisations: []\n",
+         organisations: []\n\
+         # Or, instead of copying the list, save the event platform's export of the\n\
+         # registrations in this folder and name it (see README):\n\
+         #   registrations: registrations.csv\n",
         schema("stakeholders"),
         scalar(&lead_in)
     );

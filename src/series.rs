@@ -137,7 +137,9 @@ impl TargetReport {
 fn body_is_incomplete(body: &SectionBody) -> bool {
     match body {
         SectionBody::Missing { .. } => true,
-        SectionBody::Prose { blocks, .. } => has_placeholder(blocks),
+        SectionBody::Prose { blocks, .. } | SectionBody::Stakeholders { blocks, .. } => {
+            has_placeholder(blocks)
+        }
         SectionBody::Groups { groups } => groups
             .iter()
             .any(|g| g.parts.iter().any(|p| has_placeholder(&p.blocks))),

@@ -8,7 +8,8 @@
 
 use serde::Serialize;
 
-use crate::layout::{Labels, Manifest, SectionDeclaration, WhenAbsent};
+use crate::layout::{Labels, Manifest, OrganisationOrder, SectionDeclaration, WhenAbsent};
+use crate::model::field::SourceField;
 use crate::model::rich::{Block, Inline, Placeholder, RichText};
 use crate::model::{AddedSection, Fact, Report, SectionKind};
 use crate::series::{Resolution, SeriesIndex};
@@ -16,6 +17,8 @@ use crate::series::{Resolution, SeriesIndex};
 /// Everything a backend needs to lay the report out.
 #[derive(Debug, Clone, Serialize)]
 pub struct ReportView {
+    /// The report's folder name, `06-sixth-meeting`.
+    pub report: String,
     /// "Report on Sixth and Final Multistakeholder Meeting".
     pub title: String,
     /// "Canadian Multistakeholder Process: Enhancing IoT Security".
@@ -76,6 +79,41 @@ pub struct SectionView {
     pub new_page: bool,
     /// What it holds.
     pub body: SectionBody,
+    /// The editable fields among the blocks of a prose body, for a backend
+    /// whose readers edit them.
+    pub fields: Vec<BlockField>,
+}
+
+/// Blocks `start..end` of a prose body are the text of `field`.
+#[derive(Debug, Clone, Serialize)]
+pub struct BlockField {
+    /// The first block.
+    pub start: usize,
+    /// One past the last block.
+    pub end: usize,
+    /// Where the text is written.
+    pub field: SourceField,
+}
+
+/// The fields of the overview's blocks: its introduction, the composed
+/// partnership sentence (not a field), then its paragraphs.
+fn overview_fields(report: &Report) -> Vec<BlockField> {
+    let Some(o) = &report.overview else {
+        return Vec::new();
+    };
+    let intro = o.introduction.blocks.len();
+    vec![
+        BlockField {
+            start: 0,
+            end: intro,
+            field: o.fields[0].clone(),
+        },
+        BlockField {
+            start: intro + 1,
+            end: intro + 1 + o.paragraphs.blocks.len(),
+            field: o.fields[1].clone(),
+        },
+    ]
 }
 
 /// The content of a section.
@@ -111,6 +149,15 @@ pub enum SectionBody {
         /// The items, each inline rich text.
         items: Vec<Vec<Inline>>,
     },
+    /// The stakeholders: the lead-in and list, and, when registrations
+    /// were read, the chart of organisations by sector.
+    Stakeholders {
+        /// The lead-in, the list (or its flag), and the count of
+        /// registrants who gave no organisation.
+        blocks: Vec<Block>,
+        /// The chart and its table of counts.
+        chart: Option<ChartView>,
+    },
     /// One sub-section per working group.
     Groups {
         /// The groups.
@@ -125,6 +172,115 @@ pub enum SectionBody {
         /// The rows.
         rows: Vec<AgendaRowView>,
     },
+}
+
+/// A bar chart of organisations by sector, drawn by both backends from the
+/// same figures and words, with a table of the same counts.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChartView {
+    /// What the chart shows, and that it counts organisations.
+    pub caption: String,
+    /// The alternative text, stating every figure.
+    pub alt: String,
+    /// The heading of the table's sectors column.
+    pub sector_label: String,
+    /// The heading of the table's counts column.
+    pub count_label: String,
+    /// One bar per sector, largest first.
+    pub bars: Vec<BarView>,
+    /// The height of the chart's drawing, in points: one row per bar.
+    pub height_pt: f64,
+    /// The height of one bar's row, in points.
+    pub row_pt: f64,
+    /// The room above and below the bars, in points.
+    pub padding_pt: f64,
+}
+
+/// One bar of a chart.
+#[derive(Debug, Clone, Serialize)]
+pub struct BarView {
+    /// The sector.
+    pub label: String,
+    /// How many organisations.
+    pub count: usize,
+    /// Its length as a share of the longest bar's, from 0 to 1.
+    pub share: f64,
+    /// Its colour, `#RRGGBB`.
+    pub colour: String,
+}
+
+/// The height of a bar's row in both documents' charts, in points.
+const CHART_ROW_PT: f64 = 20.0;
+/// Room above and below a chart's bars, in points.
+const CHART_PADDING_PT: f64 = 6.0;
+
+/// The chart of the organisations of `registered` by sector, with the
+/// layout's colours and words; `None` when no organisation registered.
+fn stakeholders_chart(
+    registered: &crate::model::registrations::Registered,
+    manifest: &Manifest,
+) -> Option<ChartView> {
+    let labels = &manifest.labels;
+    let sectors = registered.sectors();
+    let largest = sectors.iter().map(|(_, n)| *n).max()?;
+    let colours = &manifest.stakeholders.colours;
+    let bars: Vec<BarView> = sectors
+        .into_iter()
+        .enumerate()
+        .map(|(i, (sector, count))| BarView {
+            label: sector.unwrap_or_else(|| labels.no_sector.clone()),
+            count,
+            share: count as f64 / largest as f64,
+            colour: colours
+                .get(i % colours.len().max(1))
+                .cloned()
+                .unwrap_or_else(|| "#1F3864".to_string())
+                .to_uppercase(),
+        })
+        .collect();
+    let counts: Vec<String> = bars
+        .iter()
+        .map(|b| format!("{} {}", b.label, b.count))
+        .collect();
+    let caption = labels.chart_caption.clone();
+    let height_pt = bars.len() as f64 * CHART_ROW_PT + 2.0 * CHART_PADDING_PT;
+    Some(ChartView {
+        alt: fill(
+            &labels.chart_alt,
+            &[("caption", &caption), ("counts", &counts.join(", "))],
+        ),
+        caption,
+        sector_label: labels.chart_sector.clone(),
+        count_label: labels.chart_count.clone(),
+        bars,
+        height_pt,
+        row_pt: CHART_ROW_PT,
+        padding_pt: CHART_PADDING_PT,
+    })
+}
+
+/// The organisations of the list, ordered as the layout says when they
+/// come from the registrations.
+fn listed_organisations(
+    stakeholders: &crate::model::Stakeholders,
+    order: OrganisationOrder,
+) -> Vec<String> {
+    match (&stakeholders.registered, stakeholders.from_registrations) {
+        (Some(registered), true) => {
+            let mut organisations: Vec<_> = registered.organisations.iter().collect();
+            organisations.sort_by(|a, b| {
+                let by_name = a.key.cmp(&b.key).then_with(|| a.name.cmp(&b.name));
+                match order {
+                    OrganisationOrder::Alphabetical => by_name,
+                    OrganisationOrder::Registrations => {
+                        b.registrants.cmp(&a.registrants).then(by_name)
+                    }
+                }
+            });
+            organisations.into_iter().map(|o| o.name.clone()).collect()
+        }
+        _ => stakeholders.organisations.given().to_vec(),
+    }
 }
 
 /// A sub-section of a prose section.
@@ -170,6 +326,9 @@ pub struct LabelledBlocks {
     pub label: String,
     /// What follows it.
     pub blocks: Vec<Block>,
+    /// Where the text is written, for a backend whose readers edit it
+    /// (the DOCX marks the field so `report pull` can bring it back).
+    pub field: Option<SourceField>,
 }
 
 /// One agenda row.
@@ -416,12 +575,21 @@ pub fn build(
             template: declaration.template.clone(),
             heading: declaration.heading.clone(),
             new_page: declaration.new_page,
+            fields: if declaration.kind() == SectionKind::Overview {
+                overview_fields(report)
+            } else {
+                Vec::new()
+            },
             body,
         });
     }
     let mut language = manifest.language.split('-');
     let process = fill(&manifest.titles.process, &slots);
     ReportView {
+        report: report_dir
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default(),
         description: format!("{title}, {process}"),
         running_title: fill(&manifest.titles.running, &slots),
         title,
@@ -523,18 +691,30 @@ fn section_body(
             let s = report.stakeholders.as_ref()?;
             let mut blocks = vec![paragraph(vec![text(s.lead_in.clone())])];
             match &s.organisations {
-                Fact::Given(names) => blocks.push(Block::List {
+                Fact::Given(_) => blocks.push(Block::List {
                     start: None,
-                    items: names
-                        .iter()
-                        .map(|n| vec![paragraph(vec![text(n.clone())])])
+                    items: listed_organisations(s, manifest.stakeholders.sort)
+                        .into_iter()
+                        .map(|n| vec![paragraph(vec![text(n)])])
                         .collect(),
                 }),
                 Fact::Missing(p) => blocks.push(Block::Placeholder(p.clone())),
             }
-            SectionBody::Prose {
+            if let Some(registered) = &s.registered
+                && registered.without_organisation > 0
+                && !labels.unaffiliated.is_empty()
+            {
+                blocks.push(paragraph(vec![text(fill(
+                    &labels.unaffiliated,
+                    &[("count", &registered.without_organisation.to_string())],
+                ))]));
+            }
+            SectionBody::Stakeholders {
                 blocks,
-                subsections: Vec::new(),
+                chart: s
+                    .registered
+                    .as_ref()
+                    .and_then(|r| stakeholders_chart(r, manifest)),
             }
         }
         SectionKind::PanelUpdates => {
@@ -544,9 +724,10 @@ fn section_body(
                     placeholder: placeholder.clone(),
                 });
             }
-            let part = |label: &str, text: &RichText| LabelledBlocks {
+            let part = |label: &str, text: &RichText, field: &SourceField| LabelledBlocks {
                 label: label.to_string(),
                 blocks: text.blocks.clone(),
+                field: Some(field.clone()),
             };
             SectionBody::Groups {
                 groups: p
@@ -556,9 +737,9 @@ fn section_body(
                     .map(|g| GroupView {
                         name: g.name.clone(),
                         parts: vec![
-                            part(&labels.previous_mandate, &g.previous_mandate),
-                            part(&labels.introduction, &g.introduction),
-                            part(&labels.discussion, &g.discussion),
+                            part(&labels.previous_mandate, &g.previous_mandate, &g.fields[0]),
+                            part(&labels.introduction, &g.introduction, &g.fields[1]),
+                            part(&labels.discussion, &g.discussion, &g.fields[2]),
                         ],
                     })
                     .collect(),

@@ -6,8 +6,10 @@
 //! and semantic errors point at the editor's line.
 
 mod decode;
+pub mod field;
 pub(crate) use self::decode::decode as decode_value;
 pub mod facts;
+pub mod registrations;
 pub mod rich;
 pub mod sections;
 
@@ -111,6 +113,9 @@ pub struct ReportSources {
     pub series: Option<YamlDocument>,
     /// The report's own section files that exist, by section id.
     pub sections: BTreeMap<String, YamlDocument>,
+    /// The registration export `stakeholders.yaml` names, as read: three
+    /// columns of each row and no personal data.
+    pub registrations: Option<crate::sources::registrations::Registrations>,
 }
 
 /// A value given in the sources, or a placeholder where it is missing.
@@ -249,6 +254,8 @@ pub struct Overview {
     pub introduction: RichText,
     /// What this meeting did; stands after it.
     pub paragraphs: RichText,
+    /// Where the introduction and the paragraphs are written.
+    pub fields: [field::SourceField; 2],
 }
 
 /// The stakeholders represented at the meeting.
@@ -256,8 +263,14 @@ pub struct Overview {
 pub struct Stakeholders {
     /// The sentence introducing the list.
     pub lead_in: String,
-    /// The organisations, or a placeholder while the list is empty.
+    /// The organisations `organisations:` lists, in its order; when it
+    /// lists none, those of the registrations (the view orders them as the
+    /// layout says); else a placeholder.
     pub organisations: Fact<Vec<String>>,
+    /// Whether `organisations` comes from the registrations.
+    pub from_registrations: bool,
+    /// The registrations, tallied, when the file names an export.
+    pub registered: Option<registrations::Registered>,
 }
 
 /// The panel updates, one per working group.
@@ -278,6 +291,9 @@ pub struct WorkingGroup {
     pub introduction: RichText,
     /// What was discussed.
     pub discussion: RichText,
+    /// Where the previous mandate, introduction and discussion are written,
+    /// in that order.
+    pub fields: [field::SourceField; 3],
 }
 
 /// Appendix A, the agenda.
@@ -627,9 +643,51 @@ struct StakeholdersFile {
     /// following stakeholders were represented (by registration):`.
     lead_in: String,
     /// The organisations from the registration list, one per line, e.g.
-    /// `- Internet Society`. An empty list is flagged until it is given.
+    /// `- Internet Society`. When given, it is the list printed, in this
+    /// order; when empty and no `registrations` export is named, it is
+    /// flagged until it is given.
     #[serde(default)]
     organisations: Option<Vec<String>>,
+    /// The event platform's export of the registrations, a CSV file in
+    /// this report's folder, e.g. `registrations.csv`. The report lists
+    /// each organisation once, charts them by sector, and takes the
+    /// attendance from it when meeting.yaml gives none. Only the
+    /// organisation, sector and ticket type columns are read: names and
+    /// e-mail addresses never reach the documents.
+    #[serde(default)]
+    registrations: Option<String>,
+    /// The headers of the export's columns, when the usual ones
+    /// (`Organization`, `Company`; `Sector`, `Stakeholder group`; `Ticket
+    /// Type`, `Attendance`) are not found.
+    // Decoded so that a misspelt key or a wrong type is reported where it
+    // stands; the sources stage, which reads the export, reads the headers.
+    #[allow(dead_code)]
+    #[serde(default)]
+    columns: Option<ColumnsFile>,
+    /// Other names of an organisation, each mapped to the name it is listed
+    /// under, e.g. `CIRA: Canadian Internet Registration Authority`. Case,
+    /// spacing and accents are set aside when names are compared.
+    #[serde(default)]
+    aliases: BTreeMap<String, String>,
+}
+
+/// The headers of the registration export's columns the report reads.
+// Read by the sources stage from the YAML itself; see `columns` above.
+#[allow(dead_code)]
+#[derive(Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+struct ColumnsFile {
+    /// The header of the organisations' column, e.g. `Company`.
+    #[serde(default)]
+    organisation: Option<String>,
+    /// The header of the sectors' or stakeholder groups' column, e.g.
+    /// `Stakeholder Group`.
+    #[serde(default)]
+    sector: Option<String>,
+    /// The header of the column saying how each person attended (in person,
+    /// livestream), e.g. `Ticket Type`.
+    #[serde(default)]
+    attendance: Option<String>,
 }
 
 /// The panel updates (`panel-updates.yaml`): one entry per working group,
@@ -743,9 +801,22 @@ pub fn build_report(
         problems,
         has_glyph,
     };
-    let meeting = section(SectionKind::Meeting).and_then(|d| cx.meeting(d));
+    let mut meeting = section(SectionKind::Meeting).and_then(|d| cx.meeting(d));
     let overview = section(SectionKind::Overview).and_then(|d| cx.overview(d));
-    let stakeholders = section(SectionKind::Stakeholders).and_then(|d| cx.stakeholders(d));
+    let stakeholders = section(SectionKind::Stakeholders)
+        .and_then(|d| cx.stakeholders(d, sources.registrations.as_ref()));
+    if let (Some(m), Some(registered), Some(doc)) = (
+        &mut meeting,
+        stakeholders.as_ref().and_then(|s| s.registered.as_ref()),
+        section(SectionKind::Meeting),
+    ) {
+        registrations::reconcile(
+            [&mut m.in_person, &mut m.remote, &mut m.total],
+            registered,
+            doc,
+            cx.problems,
+        );
+    }
     let panel_updates = section(SectionKind::PanelUpdates).and_then(|d| cx.panel_updates(d));
     let agenda = section(SectionKind::Agenda).and_then(|d| cx.agenda(d));
     let added = added
@@ -1105,10 +1176,23 @@ impl Context<'_> {
                 "paragraphs",
                 "The overview of this meeting",
             ),
+            fields: [
+                ("introduction", &file.introduction),
+                ("paragraphs", &file.paragraphs),
+            ]
+            .map(|(key, text)| field::SourceField {
+                file: doc.file.display_path.clone(),
+                path: key.to_string(),
+                fingerprint: field::fingerprint(text.as_deref().unwrap_or_default()),
+            }),
         })
     }
 
-    fn stakeholders(&mut self, doc: &YamlDocument) -> Option<Stakeholders> {
+    fn stakeholders(
+        &mut self,
+        doc: &YamlDocument,
+        registrations: Option<&crate::sources::registrations::Registrations>,
+    ) -> Option<Stakeholders> {
         let file: StakeholdersFile = decode(
             doc,
             "",
@@ -1125,7 +1209,33 @@ impl Context<'_> {
             .map(|(i, name)| self.line(name, doc, &format!("organisations[{i}]")))
             .filter(|name| !name.is_empty())
             .collect();
-        let organisations = if names.is_empty() {
+        let registered = registrations
+            .filter(|_| file.registrations.is_some())
+            .map(|r| {
+                let has_glyph = self.has_glyph;
+                let mut found = Vec::new();
+                let registered = registrations::tally(
+                    r,
+                    &file.aliases,
+                    doc,
+                    &mut |text, location| printable(text, has_glyph, location, &mut found),
+                    self.problems,
+                );
+                self.problems.extend(found);
+                registered
+            });
+        let from_registrations = names.is_empty()
+            && registered
+                .as_ref()
+                .is_some_and(|r| !r.organisations.is_empty());
+        let organisations = if from_registrations {
+            Fact::Given(
+                registered
+                    .iter()
+                    .flat_map(|r| r.organisations.iter().map(|o| o.name.clone()))
+                    .collect(),
+            )
+        } else if names.is_empty() {
             Fact::Missing(Placeholder {
                 note: "The list of stakeholders represented (by registration) is still to be given"
                     .into(),
@@ -1141,6 +1251,8 @@ impl Context<'_> {
         Some(Stakeholders {
             lead_in,
             organisations,
+            from_registrations,
+            registered,
         })
     }
 
@@ -1175,6 +1287,16 @@ impl Context<'_> {
                     &format!("{path}.discussion"),
                     &format!("The discussion of {name}"),
                 ),
+                fields: [
+                    ("previous_mandate", &group.previous_mandate),
+                    ("introduction", &group.introduction),
+                    ("discussion", &group.discussion),
+                ]
+                .map(|(key, text)| field::SourceField {
+                    file: doc.file.display_path.clone(),
+                    path: format!("{path}.{key}"),
+                    fingerprint: field::fingerprint(text.as_deref().unwrap_or_default()),
+                }),
                 name,
             });
         }
@@ -1247,6 +1369,52 @@ impl Context<'_> {
         });
         Some(Agenda { rows })
     }
+}
+
+/// A name read from the registrations, fit to print: control characters
+/// removed, and characters none of the fonts has replaced by their code,
+/// with a warning at the CSV line (naming the characters, not the row).
+fn printable(
+    text: &str,
+    has_glyph: &dyn Fn(char) -> bool,
+    location: Location,
+    problems: &mut Vec<Diagnostic>,
+) -> String {
+    let text: String = text.chars().filter(|c| !c.is_control()).collect();
+    let mut missing = Vec::new();
+    let shown = text
+        .chars()
+        .map(|c| {
+            if c.is_whitespace() || is_combining(c) || has_glyph(c) {
+                c.to_string()
+            } else {
+                if !missing.contains(&c) {
+                    missing.push(c);
+                }
+                format!("U+{:04X}", u32::from(c))
+            }
+        })
+        .collect();
+    if !missing.is_empty() {
+        let codes: Vec<String> = missing
+            .iter()
+            .map(|c| format!("U+{:04X}", u32::from(*c)))
+            .collect();
+        problems.push(
+            Diagnostic::warning(format!(
+                "a name in the registrations has characters none of the report's fonts can show ({}); they are printed as their code",
+                codes.join(", ")
+            ))
+            .at(location)
+            .with_hint("add a font that has them to fonts/ and to `fallback` in layouts/report.yaml, or name the organisation under `aliases:` in stakeholders.yaml"),
+        );
+    }
+    shown
+}
+
+/// Whether `c` is a combining mark, drawn with the character before it.
+fn is_combining(c: char) -> bool {
+    ('\u{0300}'..='\u{036F}').contains(&c)
 }
 
 /// Whether a whole value is only an editor's marker, like `TBD`.

@@ -210,37 +210,53 @@ impl World for ReportWorld {
     }
 }
 
-/// The compiled PDF and what the DOCX needs to know of its pagination.
-pub struct CompiledPdf {
-    /// The PDF file's bytes.
-    pub bytes: Vec<u8>,
-    /// The headings, in order, with their pages.
+/// A report laid out by Typst, ready to export.
+pub struct LaidOut {
+    document: PagedDocument,
+    /// The headings, in order, with the pages they fell on: what the DOCX
+    /// needs to know of the PDF's pagination.
     pub headings: Vec<HeadingPage>,
-    /// The number of pages.
-    pub page_count: usize,
     /// Typst's warnings, as diagnostics.
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Compiles the generated Typst source to a PDF/A-2b, PDF/UA-1 file.
-///
-/// `alongside` runs on a second thread while the laid-out document is
-/// exported, with the pages its headings fell on: the DOCX is written there,
-/// so both documents cost little more than the PDF alone.
-pub fn compile<T: Send>(
+impl LaidOut {
+    /// The number of pages.
+    pub fn page_count(&self) -> usize {
+        self.document.pages().len()
+    }
+}
+
+/// Lays the generated Typst source out.
+pub fn lay_out(
     world: &ReportWorld,
     origin: &dyn Fn(usize) -> Location,
-    alongside: impl FnOnce(&[HeadingPage]) -> T + Send,
-) -> Result<(CompiledPdf, T), Vec<Diagnostic>> {
-    let convert_all = |diagnostics: &[SourceDiagnostic]| -> Vec<Diagnostic> {
+) -> Result<LaidOut, Vec<Diagnostic>> {
+    let convert_all = |world: &ReportWorld, diagnostics: &[SourceDiagnostic]| {
         diagnostics
             .iter()
             .map(|d| convert(world, d, origin))
-            .collect()
+            .collect::<Vec<_>>()
     };
     let warned = crate::timing::measure("typst layout", || typst::compile::<PagedDocument>(world));
-    let warnings = convert_all(&warned.warnings);
-    let document = warned.output.map_err(|errors| convert_all(&errors))?;
+    let warnings = convert_all(world, &warned.warnings);
+    let document = warned
+        .output
+        .map_err(|errors| convert_all(world, &errors))?;
+    let headings = heading_pages(&document);
+    Ok(LaidOut {
+        document,
+        headings,
+        warnings,
+    })
+}
+
+/// Exports a laid-out report as a PDF/A-2b, PDF/UA-1 file.
+pub fn export(
+    world: &ReportWorld,
+    laid_out: &LaidOut,
+    origin: &dyn Fn(usize) -> Location,
+) -> Result<Vec<u8>, Vec<Diagnostic>> {
     let standards = PdfStandards::new(&[PdfStandard::A_2b, PdfStandard::Ua_1])
         .map_err(|e| vec![Diagnostic::error(format!("PDF standards: {}", e.message()))])?;
     let options = PdfOptions {
@@ -251,22 +267,10 @@ pub fn compile<T: Send>(
         tagged: true,
         ..PdfOptions::default()
     };
-    let headings = heading_pages(&document);
-    let (exported, beside) = std::thread::scope(|scope| {
-        let beside =
-            scope.spawn(|| crate::timing::measure("docx (second thread)", || alongside(&headings)));
-        let exported = crate::timing::measure("pdf export", || typst_pdf::pdf(&document, &options));
-        (exported, beside.join())
-    });
-    let beside = beside.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-    let bytes = exported.map_err(|errors| convert_all(&errors))?;
-    let compiled = CompiledPdf {
-        bytes,
-        headings,
-        page_count: document.pages().len(),
-        warnings,
-    };
-    Ok((compiled, beside))
+    crate::timing::measure("pdf export", || {
+        typst_pdf::pdf(&laid_out.document, &options)
+    })
+    .map_err(|errors| errors.iter().map(|d| convert(world, d, origin)).collect())
 }
 
 /// Lays the document out without exporting it, for the pages its headings

@@ -14,6 +14,7 @@ fn build(project: &TempProject) -> Outcome {
         out_dir: project.path("out"),
         pdf: true,
         docx: true,
+        jobs: None,
     };
     let summary = Project::new(project.root()).build(&[], &options);
     if summary.outcome != Outcome::Success {

@@ -16,6 +16,10 @@
 //! [`fonts`] embeds every face the text uses, so the document looks and
 //! pages the same wherever it is opened.
 
+/// The stakeholders' chart, a native Word chart, and its table of counts.
+mod chart;
+/// The editable fields' bookmarks and the properties that name them.
+pub mod fields;
 /// The faces the document uses, embedded in the package.
 pub mod fonts;
 /// The PDF template's spacing as Word's line heights and paragraph spacing.
@@ -131,6 +135,7 @@ pub fn render(
             .collect(),
         used: fonts::UsedFaces::default(),
         used_fallbacks: vec![false; fonts.fallback.len()],
+        fields: Vec::new(),
     };
     let body = writer.body();
     let header = writer.text(&view.running_title, Format::default());
@@ -217,7 +222,8 @@ pub fn render(
     }
     let mut buffer = Cursor::new(Vec::new());
     docx.build().pack(&mut buffer).map_err(|e| e.to_string())?;
-    package::repack(&buffer.into_inner(), view, &embedding).map_err(|e| e.to_string())
+    package::repack(&buffer.into_inner(), view, &embedding, &writer.fields)
+        .map_err(|e| e.to_string())
 }
 
 /// Adds runs to a paragraph in order.
@@ -504,6 +510,8 @@ struct Writer<'a> {
     used: fonts::UsedFaces,
     /// Which fallback fonts some run names.
     used_fallbacks: Vec<bool>,
+    /// The editable fields marked so far, in document order.
+    fields: Vec<fields::FieldMark>,
 }
 
 impl Writer<'_> {
@@ -662,8 +670,13 @@ impl Writer<'_> {
                     blocks,
                     subsections,
                 } => {
-                    items.extend(
+                    let paragraphs = if section.fields.is_empty() {
                         self.blocks(blocks, 0)
+                    } else {
+                        self.blocks_with_fields(blocks, &section.fields)
+                    };
+                    items.extend(
+                        paragraphs
                             .into_iter()
                             .map(|p| BodyItem::Paragraph(Box::new(p.finish()))),
                     );
@@ -678,6 +691,16 @@ impl Writer<'_> {
                 }
                 SectionBody::Table { columns, rows } => {
                     items.push(BodyItem::Table(Box::new(self.grid_table(columns, rows))));
+                }
+                SectionBody::Stakeholders { blocks, chart } => {
+                    items.extend(
+                        self.blocks(blocks, 0)
+                            .into_iter()
+                            .map(|p| BodyItem::Paragraph(Box::new(p.finish()))),
+                    );
+                    if let Some(chart) = chart {
+                        items.extend(self.chart(chart));
+                    }
                 }
                 SectionBody::List { items: entries } => {
                     let list = Block::List {
@@ -703,6 +726,7 @@ impl Writer<'_> {
                         for part in &group.parts {
                             let mut paragraphs = self.blocks(&part.blocks, 0);
                             let label = self.text(&format!("{}: ", part.label), Format::BOLD);
+                            let label_runs = label.len();
                             // The label runs into the first paragraph, as in the PDF.
                             match paragraphs.first_mut() {
                                 Some(first)
@@ -723,6 +747,9 @@ impl Writer<'_> {
                                 }
                                 _ => paragraphs
                                     .insert(0, Para::new(with_runs(Paragraph::new(), label))),
+                            }
+                            if let Some(field) = &part.field {
+                                fields::mark(&mut self.fields, field, &mut paragraphs, label_runs);
                             }
                             items.extend(
                                 paragraphs

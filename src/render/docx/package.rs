@@ -1,7 +1,8 @@
 //! Repacks docx-rs's archive: fixed entry times and order, the core and app
 //! properties from the report's data, the document language, the
-//! agenda's repeated header row, and every WordprocessingML part in the
-//! element order of its schema ([`super::schema_order`]).
+//! agenda's repeated header row, the stakeholders' chart
+//! ([`super::chart`]), and every WordprocessingML part in the element order
+//! of its schema ([`super::schema_order`]).
 
 use std::io::{Cursor, Read, Write};
 
@@ -14,12 +15,15 @@ use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 /// Parts smaller than this are stored uncompressed.
 const SMALL_PART_BYTES: usize = 16 * 1024;
 
-/// Rewrites the archive `docx` for `view`, with the fonts of `fonts`.
+/// Rewrites the archive `docx` for `view`, with the fonts of `fonts` and
+/// the editable fields `fields` named in its custom properties.
 pub fn repack(
     docx: &[u8],
     view: &ReportView,
     fonts: &Embedding,
+    fields: &[super::fields::FieldMark],
 ) -> zip::result::ZipResult<Vec<u8>> {
+    let custom = super::fields::custom_properties(docx, view, fields);
     let mut archive = ZipArchive::new(Cursor::new(docx))?;
     let mut output = ZipWriter::new(Cursor::new(Vec::new()));
     // 1980-01-01 is the earliest time a ZIP entry can carry.
@@ -33,6 +37,9 @@ pub fn repack(
     let deflated = stored
         .compression_method(CompressionMethod::Deflated)
         .compression_level(Some(1));
+    let chart = super::chart::chart_of(view);
+    let (paper_width, _) = view.layout.page.paper.size_mm();
+    let text_width = paper_width - 2.0 * view.layout.page.margin_mm;
     let mut names: Vec<String> = archive.file_names().map(str::to_string).collect();
     names.sort_by_key(|name| (name != "[Content_Types].xml", name.clone()));
     for name in names {
@@ -46,8 +53,17 @@ pub fn repack(
         let content = match name.as_str() {
             "docProps/core.xml" => core_properties(view).into_bytes(),
             "docProps/app.xml" => app_properties(view).into_bytes(),
+            "docProps/custom.xml" => custom.clone().into_bytes(),
             "word/document.xml" => {
-                mark_header_rows(&String::from_utf8_lossy(&content)).into_bytes()
+                let document = mark_header_rows(&String::from_utf8_lossy(&content));
+                match chart {
+                    Some(chart) => super::chart::place(&document, chart, text_width),
+                    None => document,
+                }
+                .into_bytes()
+            }
+            "word/_rels/document.xml.rels" if chart.is_some() => {
+                super::chart::relate(&String::from_utf8_lossy(&content)).into_bytes()
             }
             "word/styles.xml" => typeset_like_typst(&set_language(
                 &String::from_utf8_lossy(&content),
@@ -61,9 +77,14 @@ pub fn repack(
                 .settings(&set_language_settings(&String::from_utf8_lossy(&content)))
                 .into_bytes(),
             "word/fontTable.xml" => fonts.font_table().into_bytes(),
-            "[Content_Types].xml" => fonts
-                .content_types(&String::from_utf8_lossy(&content))
-                .into_bytes(),
+            "[Content_Types].xml" => {
+                let types = fonts.content_types(&String::from_utf8_lossy(&content));
+                match chart {
+                    Some(_) => super::chart::content_types(&types),
+                    None => types,
+                }
+                .into_bytes()
+            }
             _ => content,
         };
         let content = if is_wordprocessing_part(&name) {
@@ -80,6 +101,31 @@ pub fn repack(
         output.write_all(&content)?;
     }
     fonts.write_parts(&mut output, stored)?;
+    if let Some(chart) = chart {
+        let fonts = &view.layout.fonts;
+        let parts = [
+            (
+                super::chart::CHART_PART,
+                super::chart::chart_xml(
+                    chart,
+                    text_width,
+                    &fonts.body,
+                    fonts.size_pt,
+                    &view.language,
+                )
+                .into_bytes(),
+            ),
+            (
+                super::chart::CHART_RELS_PART,
+                super::chart::chart_relationships().into_bytes(),
+            ),
+            (super::chart::WORKBOOK_PART, super::chart::workbook(chart)?),
+        ];
+        for (name, content) in parts {
+            output.start_file(name, stored)?;
+            output.write_all(&content)?;
+        }
+    }
     Ok(output.finish()?.into_inner())
 }
 
@@ -102,7 +148,8 @@ fn in_schema_order(name: &str, part: Vec<u8>) -> zip::result::ZipResult<Vec<u8>>
     }
 }
 
-fn xml_escape(text: &str) -> String {
+/// `text` as XML character data or attribute value.
+pub(super) fn xml_escape(text: &str) -> String {
     clean_xml_text(text)
         .replace('&', "&amp;")
         .replace('<', "&lt;")

@@ -5,6 +5,12 @@
 //! positions only for the first error it meets. Later stages look positions
 //! up by the same dotted path that `serde_path_to_error` prints
 //! (`groups[0].introduction`), so one scheme serves errors and placeholders.
+//!
+//! [`registrations`] reads the one source that is not YAML: an event
+//! platform's export of the registrations, of which it keeps three columns.
+
+pub mod edit;
+pub mod registrations;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -128,19 +134,7 @@ pub fn read_source(root: &Path, relative: &Path) -> Result<SourceFile, Diagnosti
         ))
         .at(location.clone())
     })?;
-    if let (Ok(real), Ok(real_root)) = (full.canonicalize(), root.canonicalize())
-        && !real.starts_with(&real_root)
-    {
-        return Err(Diagnostic::error(format!(
-            "{} leads outside the project (to {})",
-            relative.display(),
-            real.display()
-        ))
-        .at(location)
-        .with_hint(
-            "sources must be files inside the project; copy the file here instead of linking to it",
-        ));
-    }
+    refuse_outside_project(root, relative)?;
     if metadata.is_dir() {
         return Err(Diagnostic::error(format!(
             "{} is a folder, not a YAML file",
@@ -203,7 +197,28 @@ pub fn read_source(root: &Path, relative: &Path) -> Result<SourceFile, Diagnosti
     })
 }
 
-fn io_reason(error: &std::io::Error) -> String {
+/// Refuses a path that leads, through a symbolic link, outside the
+/// project: the tool reads the project's own files and nothing else.
+pub(crate) fn refuse_outside_project(root: &Path, relative: &Path) -> Result<(), Diagnostic> {
+    let full = root.join(relative);
+    if let (Ok(real), Ok(real_root)) = (full.canonicalize(), root.canonicalize())
+        && !real.starts_with(&real_root)
+    {
+        return Err(Diagnostic::error(format!(
+            "{} leads outside the project (to {})",
+            relative.display(),
+            real.display()
+        ))
+        .at(Location::file(relative))
+        .with_hint(
+            "sources must be files inside the project; copy the file here instead of linking to it",
+        ));
+    }
+    Ok(())
+}
+
+/// An I/O error in an editor's words.
+pub(crate) fn io_reason(error: &std::io::Error) -> String {
     match error.kind() {
         std::io::ErrorKind::NotFound => "no such file".into(),
         std::io::ErrorKind::PermissionDenied => "permission denied".into(),

@@ -1,0 +1,179 @@
+//! The editable fields of the DOCX: a hidden bookmark around each prose
+//! field, and custom document properties naming the field's source.
+//!
+//! Bookmarks, not content controls, delimit the fields because they are
+//! what both Word and LibreOffice keep, across paragraphs and through a
+//! save, while someone types inside them (LibreOffice 7 turns a
+//! block-level `w:sdt` into an inline one and drops its tag). Their names
+//! start with `_`, so Word lists them as hidden. Custom properties survive
+//! both word processors too; Word shortens values past 255 characters, so
+//! each value stays short.
+
+use docx_rs::{BookmarkEnd, BookmarkStart, ParagraphChild};
+
+use super::Para;
+use crate::model::field::{SourceField, fingerprint};
+use crate::pull::docx::{DocxParts, FIELD_BOOKMARK_PREFIX, read};
+use crate::view::ReportView;
+
+/// Bookmark ids of fields start here, far from the contents' `_Toc` ids.
+const FIRST_ID: usize = 100_000;
+
+/// The property that says the DOCX was made by this tool for a report.
+pub const REPORT_PROPERTY: &str = "ReportName";
+/// The property holding the layout's flag word, whose flags are not text.
+pub const FLAG_PROPERTY: &str = "ReportFlag";
+/// The prefix of the properties holding the fingerprints of the text
+/// outside the fields.
+pub const OUTSIDE_PROPERTY: &str = "ReportOutside";
+/// How many outside-text fingerprints one property holds (8 hex digits
+/// each, under Word's 255 characters).
+const OUTSIDE_PER_PROPERTY: usize = 30;
+
+/// A field marked in the document.
+#[derive(Debug, Clone)]
+pub struct FieldMark {
+    /// The bookmark around it, `_ReportField001`.
+    pub bookmark: String,
+    /// Where its text comes from.
+    pub field: SourceField,
+}
+
+/// Marks `paragraphs` (a labelled part whose first `label_runs` runs are
+/// its run-in label) as the field `field`: the bookmark starts after the
+/// label, so the label is never part of the field.
+pub(super) fn mark(
+    marks: &mut Vec<FieldMark>,
+    field: &SourceField,
+    paragraphs: &mut [Para],
+    label_runs: usize,
+) {
+    if paragraphs.is_empty() {
+        return;
+    }
+    let number = marks.len() + 1;
+    let id = FIRST_ID + number;
+    let bookmark = format!("{FIELD_BOOKMARK_PREFIX}{number:03}");
+    // A label standing alone in its paragraph (before a list or a flag
+    // block) leaves the field to start with the next paragraph.
+    let (at, index) =
+        if paragraphs[0].paragraph.children.len() <= label_runs && paragraphs.len() > 1 {
+            (1, 0)
+        } else {
+            (0, label_runs.min(paragraphs[0].paragraph.children.len()))
+        };
+    paragraphs[at].paragraph.children.insert(
+        index,
+        ParagraphChild::BookmarkStart(BookmarkStart::new(id, bookmark.clone())),
+    );
+    if let Some(last) = paragraphs.last_mut() {
+        last.paragraph
+            .children
+            .push(ParagraphChild::BookmarkEnd(BookmarkEnd::new(id)));
+    }
+    marks.push(FieldMark {
+        bookmark,
+        field: field.clone(),
+    });
+}
+
+/// The value of a field's property: `file#path@source.built`, the
+/// fingerprints of the YAML text and of the field's text as this DOCX
+/// holds it.
+pub fn field_value(field: &SourceField, built: u64) -> String {
+    format!(
+        "{}#{}@{:016x}.{built:016x}",
+        field.file.to_string_lossy().replace('\\', "/"),
+        field.path,
+        field.fingerprint
+    )
+}
+
+/// The fingerprint recorded for a paragraph of text outside the fields.
+pub fn outside_fingerprint(text: &str) -> String {
+    format!("{:08x}", fingerprint(text) as u32)
+}
+
+/// `docProps/custom.xml` for the DOCX `docx` (docx-rs's archive), naming
+/// the report, each field with its fingerprints, and the text outside.
+pub fn custom_properties(docx: &[u8], view: &ReportView, marks: &[FieldMark]) -> String {
+    let flag = &view.layout.labels.flag;
+    let reading = DocxParts::from_zip(docx).and_then(|parts| read(&parts, flag).ok());
+    let mut properties = vec![
+        (REPORT_PROPERTY.to_string(), view.report.clone()),
+        (FLAG_PROPERTY.to_string(), flag.clone()),
+    ];
+    for mark in marks {
+        let built = reading
+            .as_ref()
+            .and_then(|r| r.fields.get(&mark.bookmark))
+            .map_or(0, |f| fingerprint(&f.markdown));
+        properties.push((mark.bookmark.clone(), field_value(&mark.field, built)));
+    }
+    let mut outside: Vec<String> = reading
+        .iter()
+        .flat_map(|r| r.outside.iter().map(|o| outside_fingerprint(&o.text)))
+        .collect();
+    outside.sort();
+    outside.dedup();
+    for (i, chunk) in outside.chunks(OUTSIDE_PER_PROPERTY).enumerate() {
+        properties.push((format!("{OUTSIDE_PROPERTY}{:02}", i + 1), chunk.concat()));
+    }
+    let mut xml = String::from(concat!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+        r#"<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">"#
+    ));
+    for (pid, (name, value)) in properties.iter().enumerate() {
+        xml.push_str(&format!(
+            r#"<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{}" name="{}"><vt:lpwstr>{}</vt:lpwstr></property>"#,
+            pid + 2,
+            super::package::xml_escape(name),
+            super::package::xml_escape(value)
+        ));
+    }
+    xml.push_str("</Properties>");
+    xml
+}
+
+impl super::Writer<'_> {
+    /// A prose body's blocks as paragraphs, each field among them marked.
+    /// Laid out range by range, with the one spacing rule that looks across
+    /// blocks (a list after other blocks is a paragraph apart) kept.
+    pub(super) fn blocks_with_fields(
+        &mut self,
+        blocks: &[crate::model::rich::Block],
+        fields: &[crate::view::BlockField],
+    ) -> Vec<Para> {
+        let mut out = Vec::new();
+        let mut at = 0;
+        let mut ranges: Vec<(usize, usize, Option<&SourceField>)> = Vec::new();
+        for f in fields {
+            let (start, end) = (f.start.min(blocks.len()), f.end.min(blocks.len()));
+            if start < at || start > end {
+                continue;
+            }
+            if at < start {
+                ranges.push((at, start, None));
+            }
+            ranges.push((start, end, Some(&f.field)));
+            at = end;
+        }
+        if at < blocks.len() {
+            ranges.push((at, blocks.len(), None));
+        }
+        for (start, end, field) in ranges {
+            let mut paragraphs = self.blocks(&blocks[start..end], 0);
+            if start > 0
+                && matches!(blocks[start], crate::model::rich::Block::List { .. })
+                && let Some(first) = paragraphs.first_mut()
+            {
+                first.before = Some(self.geometry.body_before());
+            }
+            if let Some(field) = field {
+                mark(&mut self.fields, field, &mut paragraphs, 0);
+            }
+            out.extend(paragraphs);
+        }
+        out
+    }
+}

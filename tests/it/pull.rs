@@ -1,0 +1,423 @@
+//! `report pull`: text typed into the DOCX's fields, as Word and
+//! LibreOffice save it, goes back into the YAML, and nothing else changes.
+
+use std::io::{Cursor, Read, Write};
+use std::path::Path;
+use std::process::Command;
+
+use crate::support::*;
+
+const DOCX: &str = "out/06-sixth-meeting.docx";
+const PANEL: &str = "report-data/06-sixth-meeting/panel-updates.yaml";
+const OVERVIEW: &str = "report-data/06-sixth-meeting/overview.yaml";
+
+/// The built DOCX's parts, by name.
+fn parts(docx: &Path) -> Vec<(String, Vec<u8>)> {
+    let bytes = std::fs::read(docx).unwrap();
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).unwrap();
+    let names: Vec<String> = archive.file_names().map(str::to_string).collect();
+    names
+        .into_iter()
+        .map(|name| {
+            let mut content = Vec::new();
+            archive
+                .by_name(&name)
+                .unwrap()
+                .read_to_end(&mut content)
+                .unwrap();
+            (name, content)
+        })
+        .collect()
+}
+
+/// Writes `docx` again with `edit` applied to each part's text.
+fn edit_docx(docx: &Path, out: &Path, edit: impl Fn(&str, String) -> String) {
+    let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, content) in parts(docx) {
+        let content = match String::from_utf8(content) {
+            Ok(text) => edit(&name, text).into_bytes(),
+            Err(e) => e.into_bytes(),
+        };
+        writer
+            .start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        writer.write_all(&content).unwrap();
+    }
+    std::fs::write(out, writer.finish().unwrap().into_inner()).unwrap();
+}
+
+/// The bookmark of the field at `path`, from the DOCX's custom properties.
+fn bookmark_of(docx: &Path, path: &str) -> String {
+    let custom = docx_part(docx, "docProps/custom.xml");
+    let at = custom
+        .find(&format!("#{path}@"))
+        .unwrap_or_else(|| panic!("no field {path} in {custom}"));
+    let name_at = custom[..at].rfind("name=\"").unwrap() + 6;
+    let end = custom[name_at..].find('"').unwrap();
+    custom[name_at..name_at + end].to_string()
+}
+
+/// Edits the Consumer Education introduction as Word saves a rapporteur's
+/// typing: the flag's runs replaced by typed runs (italic, a link), a
+/// second paragraph and a bulleted one inserted inside the field.
+fn word_edit(project: &TempProject, out: &Path) {
+    let docx = project.path(DOCX);
+    let bookmark = bookmark_of(&docx, "groups[0].introduction");
+    edit_docx(&docx, out, |name, text| {
+        match name {
+        "word/document.xml" => {
+            let start_tag = format!("w:name=\"{bookmark}\"");
+            let start = text.find(&start_tag).expect("the field's bookmark");
+            let start = start + text[start..].find("/>").unwrap() + 2;
+            let end = start + text[start..].find("<w:bookmarkEnd").unwrap();
+            let end_tag_end = end + text[end..].find("/>").unwrap() + 2;
+            let bookmark_end = &text[end..end_tag_end];
+            let paragraph_end = end_tag_end + text[end_tag_end..].find("</w:p>").unwrap() + 6;
+            let typed = concat!(
+                r#"<w:r><w:t xml:space="preserve">Our group met </w:t></w:r>"#,
+                r#"<w:r><w:rPr><w:i /></w:rPr><w:t>twice</w:t></w:r>"#,
+                r#"<w:r><w:t xml:space="preserve"> and wrote </w:t></w:r>"#,
+                r#"<w:hyperlink r:id="rIdPulled"><w:r><w:rPr><w:rStyle w:val="Hyperlink" /></w:rPr><w:t>a guide</w:t></w:r></w:hyperlink>"#,
+                r#"<w:r><w:t>.</w:t></w:r>"#,
+            );
+            let more = format!(
+                concat!(
+                    r#"<w:p><w:r><w:t xml:space="preserve">It covers </w:t></w:r><w:r><w:rPr><w:b /></w:rPr><w:t>labels</w:t></w:r><w:r><w:t>.</w:t></w:r></w:p>"#,
+                    r#"<w:p><w:pPr><w:pStyle w:val="ListParagraph" /><w:numPr><w:ilvl w:val="0" /><w:numId w:val="90" /></w:numPr></w:pPr><w:r><w:t>First point</w:t></w:r></w:p>"#,
+                    r#"<w:p><w:pPr><w:pStyle w:val="ListParagraph" /><w:numPr><w:ilvl w:val="1" /><w:numId w:val="90" /></w:numPr></w:pPr><w:r><w:t>A detail</w:t></w:r>{}</w:p>"#,
+                ),
+                bookmark_end
+            );
+            format!(
+                "{}{}{}{}",
+                &text[..start],
+                typed,
+                &text[end_tag_end..paragraph_end],
+                more
+            ) + &text[paragraph_end..]
+        }
+        "word/numbering.xml" => {
+            let abstract_num = r#"<w:abstractNum w:abstractNumId="90"><w:lvl w:ilvl="0"><w:start w:val="1" /><w:numFmt w:val="bullet" /><w:lvlText w:val="•" /></w:lvl><w:lvl w:ilvl="1"><w:start w:val="1" /><w:numFmt w:val="bullet" /><w:lvlText w:val="◦" /></w:lvl></w:abstractNum>"#;
+            let at = text.find("<w:num ").unwrap();
+            let text = format!("{}{}{}", &text[..at], abstract_num, &text[at..]);
+            text.replace(
+                "</w:numbering>",
+                r#"<w:num w:numId="90"><w:abstractNumId w:val="90" /></w:num></w:numbering>"#,
+            )
+        }
+        "word/_rels/document.xml.rels" => text.replace(
+            "</Relationships>",
+            r#"<Relationship Id="rIdPulled" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="https://example.org/guide" TargetMode="External" /></Relationships>"#,
+        ),
+        _ => text,
+    }
+    });
+}
+
+const PULLED: &str = "    introduction: |\n      Our group met *twice* and wrote [a guide](https://example.org/guide).\n\n      It covers **labels**.\n\n      - First point\n        - A detail\n";
+
+fn built() -> TempProject {
+    let project = TempProject::new(None);
+    let output = project.run(&["build", "--docx-only"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    project
+}
+
+fn read(project: &TempProject, file: &str) -> String {
+    std::fs::read_to_string(project.path(file)).unwrap()
+}
+
+fn placeholders(project: &TempProject) -> usize {
+    let output = project.run(&["placeholders"]);
+    stderr(&output).matches("warning").count()
+        + String::from_utf8_lossy(&output.stdout).lines().count()
+}
+
+#[test]
+fn pull_brings_word_edits_into_the_yaml() {
+    let project = built();
+    let before_panel = read(&project, PANEL);
+    let before_overview = read(&project, OVERVIEW);
+    let before_count = placeholders(&project);
+    let edited = project.path("edited.docx");
+    word_edit(&project, &edited);
+
+    // A dry run shows the diff and writes nothing.
+    let output = project.run(&["pull", "edited.docx", "--dry-run"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let diff = String::from_utf8_lossy(&output.stdout).to_string();
+    assert!(diff.contains("+      Our group met *twice*"), "{diff}");
+    assert!(diff.contains("-    introduction:"), "{diff}");
+    assert_eq!(read(&project, PANEL), before_panel);
+
+    let output = project.run(&["pull", "edited.docx"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let after = read(&project, PANEL);
+    let expected = before_panel.replacen("    introduction:\n", PULLED, 1);
+    assert_eq!(after, expected, "{}", stderr(&output));
+    assert_eq!(read(&project, OVERVIEW), before_overview);
+    assert!(placeholders(&project) < before_count);
+
+    // The rebuilt documents show the rapporteur's text.
+    let output = project.run(&["build"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let pdf = normalise(&pdf_text(&project.path("out/06-sixth-meeting.pdf")));
+    assert!(
+        pdf.contains("Our group met twice and wrote a guide."),
+        "{pdf}"
+    );
+    let docx = docx_text(&project.path(DOCX));
+    assert!(docx.contains("A detail"), "{docx}");
+
+    // Pulling the same edit again changes nothing more.
+    let output = project.run(&["pull", "edited.docx"]);
+    assert_eq!(read(&project, PANEL), expected, "{}", stderr(&output));
+}
+
+#[test]
+fn pull_without_edits_changes_no_byte() {
+    let project = built();
+    let before: Vec<(String, String)> = [
+        "meeting",
+        "overview",
+        "panel-updates",
+        "agenda",
+        "stakeholders",
+    ]
+    .iter()
+    .map(|f| {
+        let file = format!("report-data/06-sixth-meeting/{f}.yaml");
+        let text = read(&project, &file);
+        (file, text)
+    })
+    .collect();
+    let output = project.run(&["pull", DOCX]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(
+        !stderr(&output).contains("outside any field"),
+        "{}",
+        stderr(&output)
+    );
+    for (file, text) in &before {
+        assert_eq!(&read(&project, file), text, "{file}");
+    }
+}
+
+#[test]
+fn pull_refuses_conflicts_and_sides_resolve_them() {
+    let project = built();
+    let edited = project.path("edited.docx");
+    word_edit(&project, &edited);
+    project.replace(
+        PANEL,
+        "    introduction:\n",
+        "    introduction: Written in the YAML meanwhile.\n",
+    );
+    let before = read(&project, PANEL);
+    let output = project.run(&["pull", "edited.docx"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(err.contains("panel-updates.yaml:8:19"), "{err}");
+    assert!(err.contains("Written in the YAML meanwhile."), "{err}");
+    assert!(err.contains("Our group met *twice*"), "{err}");
+    assert_eq!(read(&project, PANEL), before);
+
+    let output = project.run(&["pull", "edited.docx", "--ours"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(read(&project, PANEL), before);
+
+    let output = project.run(&["pull", "edited.docx", "--theirs"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(read(&project, PANEL).contains("Our group met *twice*"));
+}
+
+#[test]
+fn pull_refuses_foreign_documents() {
+    let project = built();
+    // Our DOCX without the report's marker.
+    let stripped = project.path("stripped.docx");
+    edit_docx(&project.path(DOCX), &stripped, |name, text| {
+        if name == "docProps/custom.xml" {
+            text.replace("name=\"ReportName\"", "name=\"Other\"")
+        } else {
+            text
+        }
+    });
+    let before = read(&project, PANEL);
+    let output = project.run(&["pull", "stripped.docx"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(stderr(&output).contains("was not made by `report build`"));
+    // One made for a report this project does not have.
+    let other = project.path("other.docx");
+    edit_docx(&project.path(DOCX), &other, |name, text| {
+        if name == "docProps/custom.xml" {
+            text.replace(
+                "<vt:lpwstr>06-sixth-meeting</vt:lpwstr>",
+                "<vt:lpwstr>09-ninth</vt:lpwstr>",
+            )
+        } else {
+            text
+        }
+    });
+    let output = project.run(&["pull", "other.docx"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("`09-ninth`"),
+        "{}",
+        stderr(&output)
+    );
+    // Not a DOCX at all.
+    project.write("plain.docx", "hello");
+    let output = project.run(&["pull", "plain.docx"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    // A field the YAML no longer has.
+    let output = project.run(&["pull", DOCX]);
+    assert!(output.status.success());
+    project.replace(
+        PANEL,
+        "  - name: Network Resiliency\n    previous_mandate:\n    introduction:\n    discussion:\n",
+        "",
+    );
+    let edited = project.path("edited.docx");
+    word_edit(&project, &edited);
+    let shrunk = read(&project, PANEL);
+    let output = project.run(&["pull", "edited.docx"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(
+        stderr(&output).contains("no longer has"),
+        "{}",
+        stderr(&output)
+    );
+    assert_eq!(read(&project, PANEL), shrunk);
+    assert_ne!(before, shrunk);
+}
+
+#[test]
+fn pull_reports_text_typed_outside_fields() {
+    let project = built();
+    let edited = project.path("edited.docx");
+    edit_docx(&project.path(DOCX), &edited, |name, text| {
+        if name == "word/document.xml" {
+            text.replacen(">Labeling</w:t>", ">Labeling and a stray note</w:t>", 2)
+        } else {
+            text
+        }
+    });
+    let output = project.run(&["pull", "edited.docx"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains("text outside any field was not pulled"),
+        "{err}"
+    );
+    assert!(err.contains("Labeling and a stray note"), "{err}");
+    assert!(err.contains("page "), "{err}");
+}
+
+/// LibreOffice opens the edited DOCX and saves it as DOCX again; pulling
+/// that gives the same YAML as pulling Word's file.
+#[test]
+fn pull_after_a_libreoffice_round_trip() {
+    let project = built();
+    let edited = project.path("edited.docx");
+    word_edit(&project, &edited);
+    let dir = project.path("lo");
+    std::fs::create_dir_all(&dir).unwrap();
+    let profile = format!("file://{}", project.path("lo-profile").display());
+    let output = Command::new("soffice")
+        .arg(format!("-env:UserInstallation={profile}"))
+        .args([
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "docx",
+            "--outdir",
+        ])
+        .arg(&dir)
+        .arg(&edited)
+        .output()
+        .unwrap_or_else(|e| panic!("soffice must be installed (make test installs it): {e}"));
+    let saved = dir.join("edited.docx");
+    assert!(
+        output.status.success() && saved.is_file(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let before = read(&project, PANEL);
+    let overview = read(&project, OVERVIEW);
+    let output = project.run(&["pull", saved.to_str().unwrap()]);
+    // The overview's fields, untouched, span several paragraphs: their
+    // bookmarks survive LibreOffice's save, and nothing outside moved.
+    assert_eq!(read(&project, OVERVIEW), overview, "{}", stderr(&output));
+    assert!(
+        !stderr(&output).contains("outside any field"),
+        "{}",
+        stderr(&output)
+    );
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(
+        read(&project, PANEL),
+        before.replacen("    introduction:\n", PULLED, 1),
+        "{}",
+        stderr(&output)
+    );
+}
+
+mod property {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    fn prose() -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            prop_oneof![
+                Just("word".to_string()),
+                Just("*italic*".to_string()),
+                Just("**bold**".to_string()),
+                Just("[link](https://example.org)".to_string()),
+                Just("\n\n- item".to_string()),
+                Just("\n\n1. first".to_string()),
+                Just("\n\n".to_string()),
+                Just("TODO".to_string()),
+                Just("a\\*b".to_string()),
+                "[a-zé ]{1,12}",
+            ],
+            1..12,
+        )
+        .prop_map(|parts| parts.join(" ").trim().to_string())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 4, ..ProptestConfig::default() })]
+
+        /// Build, then pull the untouched DOCX: no byte of any source changes,
+        /// whatever the fields held.
+        #[test]
+        fn build_then_pull_changes_nothing(intro in prose(), discussion in prose()) {
+            let project = TempProject::new(None);
+            let quoted = |t: &str| serde_json::to_string(t).unwrap();
+            project.replace(
+                PANEL,
+                "    introduction:\n    discussion:\n\n  - name: Labeling",
+                &format!(
+                    "    introduction: {}\n    discussion: {}\n\n  - name: Labeling",
+                    quoted(&intro),
+                    quoted(&discussion)
+                ),
+            );
+            let output = project.run(&["build", "--docx-only"]);
+            prop_assert!(output.status.success(), "{}", stderr(&output));
+            let before: Vec<String> = ["panel-updates", "overview", "meeting", "agenda", "stakeholders"]
+                .iter()
+                .map(|f| read(&project, &format!("report-data/06-sixth-meeting/{f}.yaml")))
+                .collect();
+            let output = project.run(&["pull", DOCX]);
+            prop_assert!(output.status.success(), "{}", stderr(&output));
+            let after: Vec<String> = ["panel-updates", "overview", "meeting", "agenda", "stakeholders"]
+                .iter()
+                .map(|f| read(&project, &format!("report-data/06-sixth-meeting/{f}.yaml")))
+                .collect();
+            prop_assert_eq!(before, after);
+        }
+    }
+}
