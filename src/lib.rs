@@ -689,8 +689,10 @@ impl Project {
     /// compile keeps both previous outputs; a DOCX that cannot be assembled
     /// (docx-rs refusing what it was given) keeps only the previous DOCX.
     ///
-    /// With `second_thread`, the DOCX, which needs the pages the headings
-    /// fell on, is written on a second thread while the PDF is exported.
+    /// The DOCX, which needs the pages the headings fell on, is made on a
+    /// thread of its own: while the PDF is exported with `second_thread`,
+    /// else after it. docx-rs numbers paragraphs per thread, so a fresh
+    /// thread gives every DOCX the numbers it has when built alone.
     #[allow(clippy::too_many_arguments)]
     fn render(
         &self,
@@ -746,21 +748,17 @@ impl Project {
             rendered
                 .diagnostics
                 .extend(laid_out.warnings.iter().cloned());
-            let beside = second_thread.then(|| {
-                let pages = laid_out.headings.clone();
-                scope.spawn(move || docx(&pages))
-            });
+            let start_docx = |pages: Vec<render::HeadingPage>| scope.spawn(move || docx(&pages));
+            let beside = second_thread.then(|| start_docx(laid_out.headings.clone()));
             let pdf = render::pdf::export(world, &laid_out, &origin)?;
             if options.pdf {
                 let path = options.out_dir.join(format!("{}.pdf", prepared.name));
                 rendered.written.push(writer.write(path, pdf));
             }
-            let made = match beside {
-                Some(beside) => beside
-                    .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
-                None => docx(&laid_out.headings),
-            };
+            let made = beside
+                .unwrap_or_else(|| start_docx(laid_out.headings.clone()))
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             match made {
                 Some(Ok(bytes)) => {
                     let path = options.out_dir.join(format!("{}.docx", prepared.name));

@@ -5,9 +5,10 @@
 //! any moment leaves either the previous file or the new one, never a
 //! truncated one.
 //!
-//! Flushing waits on the disk, not the processor: about 10 ms a file on the
-//! development machine, a third of a series build when files were written
-//! one after another. A build therefore hands its documents to a
+//! Flushing waits on the disk, not the processor: from 1 to 10 ms a file on
+//! the development machine, depending on what else the disk is doing, and
+//! up to a third of a series build when files were written one after
+//! another. A build therefore hands its documents to a
 //! [`Writer`], whose threads write and flush while the next document is
 //! being made; flushes that overlap are committed together by the file
 //! system, and each folder's entries are flushed once, after its last

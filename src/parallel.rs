@@ -10,7 +10,8 @@ use std::num::NonZeroUsize;
 use std::sync::Mutex;
 
 /// The memory one report may take while it is built: a 120-group report
-/// (131 pages) peaks at 185 MiB for the whole process, fonts included.
+/// (131 pages) peaks at about 200 MiB for the whole process, fonts
+/// included.
 const REPORT_MEMORY: u64 = 256 * 1024 * 1024;
 
 /// How many reports to build at once: `jobs` when given, else one per core

@@ -159,7 +159,7 @@ impl Events {
             let wait = deadline.saturating_duration_since(Instant::now());
             match self.events.recv_timeout(wait) {
                 Ok(Ok(event)) => {
-                    if self.note(&event, &mut writing) {
+                    if note(&self.ignored, &event, &mut writing) {
                         last = Some(Instant::now());
                     }
                 }
@@ -177,62 +177,66 @@ impl Events {
             }
         }
     }
+}
 
-    /// Notes what `event` says of the files being written; whether it
-    /// concerns a file the build reads.
-    fn note(&self, event: &Event, writing: &mut HashSet<PathBuf>) -> bool {
-        let paths: Vec<&PathBuf> = event
-            .paths
-            .iter()
-            .filter(|p| !self.ignored.covers(p))
-            .collect();
-        if paths.is_empty() && !event.paths.is_empty() {
-            return false;
+/// Notes what `event` says of the files being written; whether it
+/// concerns a file the build reads.
+fn note(ignored: &Ignored, event: &Event, writing: &mut HashSet<PathBuf>) -> bool {
+    // Numbered before the others are set aside: a rename's paths are
+    // its two ends, in order.
+    let ends: Vec<(usize, &PathBuf)> = event
+        .paths
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| !ignored.covers(p))
+        .collect();
+    if ends.is_empty() && !event.paths.is_empty() {
+        return false;
+    }
+    let paths = ends.iter().map(|(_, path)| *path);
+    match event.kind {
+        EventKind::Access(AccessKind::Close(AccessMode::Write)) => {
+            for path in paths {
+                writing.remove(path);
+            }
+            true
         }
-        match event.kind {
-            // Our own reads, and anyone else's.
-            EventKind::Access(AccessKind::Close(AccessMode::Write)) => {
-                for path in paths {
+        // Our own reads, and anyone else's.
+        EventKind::Access(_) => false,
+        // Times and permissions: a `touch` is caught by the safety look.
+        EventKind::Modify(ModifyKind::Metadata(_)) => false,
+        EventKind::Create(CreateKind::Folder) | EventKind::Remove(_) => {
+            for path in paths {
+                writing.remove(path);
+            }
+            true
+        }
+        EventKind::Create(_) | EventKind::Modify(ModifyKind::Data(_)) => {
+            writing.extend(paths.cloned());
+            true
+        }
+        EventKind::Modify(ModifyKind::Name(mode)) => {
+            for &(at, path) in &ends {
+                let arrived = match mode {
+                    RenameMode::To => true,
+                    RenameMode::From => false,
+                    RenameMode::Both => at > 0,
+                    // The platform does not say which end this is.
+                    _ => path.exists(),
+                };
+                if arrived {
                     writing.remove(path);
+                } else {
+                    writing.insert(path.clone());
                 }
-                true
             }
-            EventKind::Access(_) => false,
-            // Times and permissions: a `touch` is caught by the safety look.
-            EventKind::Modify(ModifyKind::Metadata(_)) => false,
-            EventKind::Create(CreateKind::Folder) | EventKind::Remove(_) => {
-                for path in paths {
-                    writing.remove(path);
-                }
-                true
-            }
-            EventKind::Create(_) | EventKind::Modify(ModifyKind::Data(_)) => {
-                writing.extend(paths.into_iter().cloned());
-                true
-            }
-            EventKind::Modify(ModifyKind::Name(mode)) => {
-                for (at, path) in paths.into_iter().enumerate() {
-                    let arrived = match mode {
-                        RenameMode::To => true,
-                        RenameMode::From => false,
-                        RenameMode::Both => at > 0,
-                        // The platform does not say which end this is.
-                        _ => path.exists(),
-                    };
-                    if arrived {
-                        writing.remove(path);
-                    } else {
-                        writing.insert(path.clone());
-                    }
-                }
-                true
-            }
-            // A change the platform does not describe (Windows says only
-            // "modified"): the file may still be open.
-            _ => {
-                writing.extend(paths.into_iter().cloned());
-                true
-            }
+            true
+        }
+        // A change the platform does not describe (Windows says only
+        // "modified"): the file may still be open.
+        _ => {
+            writing.extend(paths.cloned());
+            true
         }
     }
 }
@@ -371,5 +375,97 @@ pub fn watch(
         if changed && build(&mut seen, events.is_none(), &mut report) {
             return;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use notify::event::{DataChange, ModifyKind, RemoveKind};
+
+    fn event(kind: EventKind, paths: &[&str]) -> Event {
+        paths.iter().fold(Event::new(kind), |event, path| {
+            event.add_path(PathBuf::from(path))
+        })
+    }
+
+    fn pending(events: &[Event]) -> (bool, HashSet<PathBuf>) {
+        let ignored = Ignored {
+            out_dir: Some(PathBuf::from("/p/out")),
+        };
+        let mut writing = HashSet::new();
+        let mut relevant = false;
+        for event in events {
+            relevant |= note(&ignored, event, &mut writing);
+        }
+        (relevant, writing)
+    }
+
+    const FILE: &str = "/p/report-data/r/meeting.yaml";
+
+    #[test]
+    fn a_save_in_place_is_complete_when_the_file_is_closed() {
+        let modified = event(
+            EventKind::Modify(ModifyKind::Data(DataChange::Any)),
+            &[FILE],
+        );
+        let (relevant, writing) = pending(std::slice::from_ref(&modified));
+        assert!(relevant);
+        assert!(
+            writing.contains(Path::new(FILE)),
+            "still open: wait for quiet"
+        );
+        let closed = event(
+            EventKind::Access(AccessKind::Close(AccessMode::Write)),
+            &[FILE],
+        );
+        let (relevant, writing) = pending(&[modified, closed]);
+        assert!(relevant && writing.is_empty());
+    }
+
+    #[test]
+    fn a_save_renamed_into_place_is_complete_when_it_arrives() {
+        let aside = "/p/report-data/r/.meeting.yaml.tmp";
+        let (relevant, writing) = pending(&[
+            event(EventKind::Create(CreateKind::File), &[aside]),
+            event(
+                EventKind::Modify(ModifyKind::Data(DataChange::Any)),
+                &[aside],
+            ),
+            event(
+                EventKind::Access(AccessKind::Close(AccessMode::Write)),
+                &[aside],
+            ),
+            event(
+                EventKind::Modify(ModifyKind::Name(RenameMode::From)),
+                &[aside],
+            ),
+            event(EventKind::Modify(ModifyKind::Name(RenameMode::To)), &[FILE]),
+            event(
+                EventKind::Modify(ModifyKind::Name(RenameMode::Both)),
+                &[aside, FILE],
+            ),
+        ]);
+        assert!(relevant && writing.is_empty(), "{writing:?}");
+    }
+
+    #[test]
+    fn reads_swap_files_and_outputs_start_nothing() {
+        let (relevant, _) = pending(&[
+            event(
+                EventKind::Access(AccessKind::Open(notify::event::AccessMode::Any)),
+                &[FILE],
+            ),
+            event(
+                EventKind::Modify(ModifyKind::Data(DataChange::Any)),
+                &["/p/report-data/r/.meeting.yaml.swp"],
+            ),
+            event(
+                EventKind::Remove(RemoveKind::File),
+                &["/p/report-data/r/meeting.yaml~"],
+            ),
+            event(EventKind::Create(CreateKind::File), &["/p/out/r.pdf"]),
+        ]);
+        assert!(!relevant);
     }
 }

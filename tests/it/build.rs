@@ -409,9 +409,16 @@ fn pdf_and_docx_carry_the_same_words_in_the_same_order() {
 fn libreoffice_opens_the_docx_and_finds_every_heading_and_paragraph() {
     let project = built();
     let converted = project.path("converted");
+    // A profile of its own: LibreOffice instances sharing one refuse to
+    // start while another runs, as other tests' may.
+    let profile = format!(
+        "-env:UserInstallation=file://{}",
+        project.path("profile").display()
+    );
     tool(
         "soffice",
         &[
+            &profile,
             "--headless",
             "--norestore",
             "--convert-to",

@@ -172,3 +172,69 @@ fn watch_rebuilds_on_save_and_keeps_the_last_good_outputs() {
     let _ = child.wait();
     drop(guard);
 }
+
+#[test]
+fn watch_replaces_both_outputs_on_the_file_systems_events() {
+    use std::io::{BufRead, BufReader};
+    let project = TempProject::new(None);
+    // Events alone: a watch that could only notice the edits by looking
+    // at the files would stop at once, and one that missed them would wait.
+    let mut child = Command::new(env!("CARGO_BIN_EXE_report"))
+        .args(["watch", "--events-only", "--max-builds", "3"])
+        .current_dir(project.root())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let pid = child.id();
+    let guard = std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(60));
+        let _ = Command::new("kill").arg(pid.to_string()).status();
+    });
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut wait_for = |needle: &str| loop {
+        let line = lines
+            .next()
+            .expect("watch ended early: no file-system events here?")
+            .unwrap();
+        if line.contains(needle) {
+            return line;
+        }
+    };
+    let first = wait_for("watching");
+    assert!(!first.contains("looking every"), "{first}");
+    wait_for("built 2 files");
+    let before = (
+        std::fs::read(project.path(PDF)).unwrap(),
+        std::fs::read(project.path(DOCX)).unwrap(),
+    );
+    // Saved in place, as most editors do.
+    let path = "report-data/06-sixth-meeting/meeting.yaml";
+    project.replace(path, "Ottawa", "Gatineau");
+    wait_for("built 2 files");
+    assert!(pdf_text(&project.path(PDF)).contains("Gatineau"));
+    assert!(docx_text(&project.path(DOCX)).contains("Gatineau"));
+    assert!(std::fs::read(project.path(PDF)).unwrap() != before.0);
+    assert!(std::fs::read(project.path(DOCX)).unwrap() != before.1);
+    // What the watch kept from the build before changes nothing.
+    assert!(project.run(&["build", "--out", "fresh"]).status.success());
+    for (rebuilt, fresh) in [
+        (PDF, "fresh/06-sixth-meeting.pdf"),
+        (DOCX, "fresh/06-sixth-meeting.docx"),
+    ] {
+        assert!(
+            std::fs::read(project.path(rebuilt)).unwrap()
+                == std::fs::read(project.path(fresh)).unwrap(),
+            "{rebuilt} rebuilt by the watch differs from a fresh build"
+        );
+    }
+    // Saved aside and renamed into place, as some editors do.
+    let text = std::fs::read_to_string(project.path(path)).unwrap();
+    let aside = "report-data/06-sixth-meeting/.meeting.yaml.tmp";
+    project.write(aside, &text.replace("Gatineau", "Hull"));
+    std::fs::rename(project.path(aside), project.path(path)).unwrap();
+    wait_for("built 2 files");
+    assert!(pdf_text(&project.path(PDF)).contains("Hull"));
+    assert!(docx_text(&project.path(DOCX)).contains("Hull"));
+    let _ = child.wait();
+    drop(guard);
+}

@@ -25,6 +25,7 @@ pub fn repack(
 ) -> zip::result::ZipResult<Vec<u8>> {
     let custom = super::fields::custom_properties(docx, view, fields);
     let mut archive = ZipArchive::new(Cursor::new(docx))?;
+    let numbering = Renumbering::read(&mut archive)?;
     let mut output = ZipWriter::new(Cursor::new(Vec::new()));
     // 1980-01-01 is the earliest time a ZIP entry can carry.
     let stored = SimpleFileOptions::default()
@@ -87,6 +88,7 @@ pub fn repack(
             }
             _ => content,
         };
+        let content = numbering.apply(&name, content);
         let content = if is_wordprocessing_part(&name) {
             in_schema_order(&name, content)?
         } else {
@@ -213,6 +215,168 @@ fn mark_header_rows(document: &str) -> String {
 
 /// Puts the footnote's number in front of its text: Word shows a
 /// footnote's mark only where a `w:footnoteRef` run stands.
+/// Hyperlinks' relationships and footnotes numbered in document order.
+///
+/// docx-rs numbers them from counters shared by the whole process, so a
+/// report built after or beside others would carry other numbers than the
+/// same report built alone; numbered again here, a report's DOCX is the
+/// same however many were built before it, and in whatever order. It also
+/// lists hyperlinks' relationships in the order of a hash map, which
+/// differs from run to run: they are listed by number.
+struct Renumbering {
+    hyperlinks: std::collections::HashMap<String, usize>,
+    footnotes: std::collections::HashMap<String, usize>,
+}
+
+/// What precedes a hyperlink relationship's number, in the document and in
+/// its relationships.
+const HYPERLINK_ID: &str = "\"rIdHyperlink";
+/// What precedes a footnote's number where the text refers to it.
+const FOOTNOTE_REFERENCE: &str = "<w:footnoteReference w:id=\"";
+/// What precedes a footnote's number in the footnotes.
+const FOOTNOTE: &str = "<w:footnote w:id=\"";
+
+impl Renumbering {
+    fn read(archive: &mut ZipArchive<Cursor<&[u8]>>) -> zip::result::ZipResult<Self> {
+        let mut text = |name: &str| -> zip::result::ZipResult<String> {
+            let mut text = String::new();
+            match archive.by_name(name) {
+                Ok(mut entry) => {
+                    entry.read_to_string(&mut text)?;
+                }
+                Err(zip::result::ZipError::FileNotFound) => {}
+                Err(error) => return Err(error),
+            }
+            Ok(text)
+        };
+        let document = text("word/document.xml")?;
+        let footnotes = text("word/footnotes.xml")?;
+        let in_order = |found: Vec<&str>| {
+            let mut numbers = std::collections::HashMap::new();
+            for number in found {
+                let next = numbers.len() + 1;
+                numbers.entry(number.to_string()).or_insert(next);
+            }
+            numbers
+        };
+        let hyperlinks = numbers_after(&document, HYPERLINK_ID)
+            .chain(numbers_after(&footnotes, HYPERLINK_ID))
+            .collect();
+        Ok(Renumbering {
+            hyperlinks: in_order(hyperlinks),
+            footnotes: in_order(numbers_after(&document, FOOTNOTE_REFERENCE).collect()),
+        })
+    }
+
+    /// The part `name` with the numbers of this report's own order.
+    fn apply(&self, name: &str, content: Vec<u8>) -> Vec<u8> {
+        let unchanged = |numbers: &std::collections::HashMap<String, usize>| {
+            numbers.iter().all(|(was, now)| *was == now.to_string())
+        };
+        if name == "word/_rels/document.xml.rels" {
+            let rels = renumber(
+                &String::from_utf8_lossy(&content),
+                HYPERLINK_ID,
+                &self.hyperlinks,
+            );
+            return hyperlinks_by_number(&rels).into_bytes();
+        }
+        let xml = name.ends_with(".xml") || name.ends_with(".rels");
+        if !name.starts_with("word/")
+            || !xml
+            || unchanged(&self.hyperlinks) && unchanged(&self.footnotes)
+        {
+            return content;
+        }
+        let mut text = renumber(
+            &String::from_utf8_lossy(&content),
+            HYPERLINK_ID,
+            &self.hyperlinks,
+        );
+        match name {
+            "word/document.xml" => text = renumber(&text, FOOTNOTE_REFERENCE, &self.footnotes),
+            "word/footnotes.xml" => text = renumber(&text, FOOTNOTE, &self.footnotes),
+            _ => {}
+        }
+        text.into_bytes()
+    }
+}
+
+/// `rels` with the hyperlinks' relationships in the order of their numbers,
+/// in the places hyperlinks' relationships held; the others stay as they
+/// were.
+fn hyperlinks_by_number(rels: &str) -> String {
+    let mut spans = Vec::new();
+    let mut at = 0;
+    while let Some(start) = rels[at..].find("<Relationship ").map(|s| at + s) {
+        let Some(length) = rels[start..].find("/>") else {
+            break;
+        };
+        spans.push((start, start + length + 2));
+        at = start + length + 2;
+    }
+    let number = |element: &str| {
+        let (_, rest) = element.split_once("Id=\"rIdHyperlink")?;
+        rest.split('"').next()?.parse::<usize>().ok()
+    };
+    let mut hyperlinks: Vec<&str> = spans
+        .iter()
+        .map(|&(start, end)| &rels[start..end])
+        .filter(|element| number(element).is_some())
+        .collect();
+    hyperlinks.sort_by_key(|element| number(element));
+    let mut hyperlinks = hyperlinks.into_iter();
+    let mut out = String::with_capacity(rels.len());
+    let mut last = 0;
+    for &(start, end) in &spans {
+        out.push_str(&rels[last..start]);
+        let element = &rels[start..end];
+        match number(element) {
+            Some(_) => out.push_str(hyperlinks.next().unwrap_or(element)),
+            None => out.push_str(element),
+        }
+        last = end;
+    }
+    out.push_str(&rels[last..]);
+    out
+}
+
+/// The numbers that follow `prefix` in `text`, in order.
+fn numbers_after<'a>(text: &'a str, prefix: &'a str) -> impl Iterator<Item = &'a str> {
+    text.match_indices(prefix)
+        .map(move |(at, _)| {
+            let rest = &text[at + prefix.len()..];
+            &rest[..rest
+                .find(|c: char| !c.is_ascii_digit())
+                .unwrap_or(rest.len())]
+        })
+        .filter(|number| !number.is_empty())
+}
+
+/// `text` with each number that follows `prefix` replaced as `numbers` say.
+fn renumber(
+    text: &str,
+    prefix: &str,
+    numbers: &std::collections::HashMap<String, usize>,
+) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(prefix) {
+        let (before, after) = rest.split_at(at + prefix.len());
+        out.push_str(before);
+        let end = after
+            .find(|c: char| !c.is_ascii_digit())
+            .unwrap_or(after.len());
+        match numbers.get(&after[..end]) {
+            Some(number) => out.push_str(&number.to_string()),
+            None => out.push_str(&after[..end]),
+        }
+        rest = &after[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 fn number_footnotes(footnotes: &str) -> String {
     const MARK: &str = concat!(
         r#"<w:r><w:rPr><w:vertAlign w:val="superscript" /></w:rPr><w:footnoteRef /></w:r>"#,
