@@ -126,14 +126,15 @@ fn parent_path(path: &str) -> Option<String> {
 pub fn read_source(root: &Path, relative: &Path) -> Result<SourceFile, Diagnostic> {
     let full = root.join(relative);
     let location = Location::file(relative);
-    let metadata = std::fs::metadata(&full).map_err(|e| {
+    let cannot_read = |e: std::io::Error| {
         Diagnostic::error(format!(
             "cannot read {}: {}",
             relative.display(),
             io_reason(&e)
         ))
         .at(location.clone())
-    })?;
+    };
+    let metadata = std::fs::metadata(&full).map_err(cannot_read)?;
     refuse_outside_project(root, relative)?;
     if metadata.is_dir() {
         return Err(Diagnostic::error(format!(
@@ -154,14 +155,7 @@ pub fn read_source(root: &Path, relative: &Path) -> Result<SourceFile, Diagnosti
             "a section is a few kilobytes of text; check that the right file was saved here",
         ));
     }
-    let bytes = std::fs::read(&full).map_err(|e| {
-        Diagnostic::error(format!(
-            "cannot read {}: {}",
-            relative.display(),
-            io_reason(&e)
-        ))
-        .at(location.clone())
-    })?;
+    let bytes = std::fs::read(&full).map_err(cannot_read)?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     let text = match std::str::from_utf8(bytes) {
         Ok(text) => text,

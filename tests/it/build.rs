@@ -408,27 +408,9 @@ fn pdf_and_docx_carry_the_same_words_in_the_same_order() {
 #[test]
 fn libreoffice_opens_the_docx_and_finds_every_heading_and_paragraph() {
     let project = built();
-    let converted = project.path("converted");
-    // A profile of its own: LibreOffice instances sharing one refuse to
-    // start while another runs, as other tests' may.
-    let profile = format!(
-        "-env:UserInstallation=file://{}",
-        project.path("profile").display()
-    );
-    tool(
-        "soffice",
-        &[
-            &profile,
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            converted.to_str().unwrap(),
-            project.path(DOCX).to_str().unwrap(),
-        ],
-    );
-    let via_libreoffice = normalise(&pdf_text(&converted.join("06-sixth-meeting.pdf")));
+    let converted =
+        libreoffice_convert(&project.path(DOCX), "pdf", &project.path("converted"), &[]);
+    let via_libreoffice = normalise(&pdf_text(&converted));
     for paragraph in docx_text(&project.path(DOCX)).lines() {
         let paragraph = normalise(paragraph);
         if paragraph.is_empty() {

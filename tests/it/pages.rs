@@ -5,9 +5,8 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use crate::support::{TempProject, repo, tool};
+use crate::support::{TempProject, libreoffice_convert, repo, tool};
 
 const PDF: &str = "out/06-sixth-meeting.pdf";
 const DOCX: &str = "out/06-sixth-meeting.docx";
@@ -59,29 +58,12 @@ fn libreoffice_pdf(project: &TempProject) -> PathBuf {
         ),
     )
     .unwrap();
-    let profile = format!("file://{}", dir.join("profile").display());
-    let output = Command::new("soffice")
-        .arg(format!("-env:UserInstallation={profile}"))
-        .args([
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-        ])
-        .arg(&dir)
-        .arg(project.path(DOCX))
-        .env("FONTCONFIG_FILE", &fonts_conf)
-        .output()
-        .unwrap_or_else(|e| panic!("soffice must be installed (make test installs it): {e}"));
-    let pdf = dir.join("06-sixth-meeting.pdf");
-    assert!(
-        output.status.success() && pdf.is_file(),
-        "LibreOffice could not convert the DOCX:\n{}\n{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
-    pdf
+    libreoffice_convert(
+        &project.path(DOCX),
+        "pdf",
+        &dir,
+        &[("FONTCONFIG_FILE", fonts_conf.as_path())],
+    )
 }
 
 fn page_count(pdf: &Path) -> usize {

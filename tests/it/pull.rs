@@ -3,7 +3,6 @@
 
 use std::io::{Cursor, Read, Write};
 use std::path::Path;
-use std::process::Command;
 
 use crate::support::*;
 
@@ -321,28 +320,7 @@ fn pull_after_a_libreoffice_round_trip() {
     let project = built();
     let edited = project.path("edited.docx");
     word_edit(&project, &edited);
-    let dir = project.path("lo");
-    std::fs::create_dir_all(&dir).unwrap();
-    let profile = format!("file://{}", project.path("lo-profile").display());
-    let output = Command::new("soffice")
-        .arg(format!("-env:UserInstallation={profile}"))
-        .args([
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "docx",
-            "--outdir",
-        ])
-        .arg(&dir)
-        .arg(&edited)
-        .output()
-        .unwrap_or_else(|e| panic!("soffice must be installed (make test installs it): {e}"));
-    let saved = dir.join("edited.docx");
-    assert!(
-        output.status.success() && saved.is_file(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let saved = libreoffice_convert(&edited, "docx", &project.path("lo"), &[]);
     let before = read(&project, PANEL);
     let overview = read(&project, OVERVIEW);
     let output = project.run(&["pull", saved.to_str().unwrap()]);

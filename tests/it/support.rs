@@ -220,3 +220,41 @@ fn split_sentences(unit: &str) -> Vec<String> {
     }
     out
 }
+
+/// Converts `input` with LibreOffice headless to `format` (`pdf`, `docx`)
+/// in `out_dir`, with a profile of its own inside `out_dir` (instances
+/// sharing a profile refuse to start while another runs) and the extra
+/// environment `env`; returns the converted file.
+pub fn libreoffice_convert(
+    input: &Path,
+    format: &str,
+    out_dir: &Path,
+    env: &[(&str, &Path)],
+) -> PathBuf {
+    std::fs::create_dir_all(out_dir).unwrap();
+    let profile = format!("file://{}", out_dir.join("profile").display());
+    let output = Command::new("soffice")
+        .arg(format!("-env:UserInstallation={profile}"))
+        .args([
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            format,
+            "--outdir",
+        ])
+        .arg(out_dir)
+        .arg(input)
+        .envs(env.iter().map(|(k, v)| (*k, *v)))
+        .output()
+        .unwrap_or_else(|e| panic!("soffice must be installed (make test installs it): {e}"));
+    let stem = input.file_stem().unwrap().to_str().unwrap();
+    let converted = out_dir.join(format!("{stem}.{format}"));
+    assert!(
+        output.status.success() && converted.is_file(),
+        "LibreOffice could not convert {}:\n{}\n{}",
+        input.display(),
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    converted
+}
