@@ -191,6 +191,7 @@ fn measure_watch(repo: &Path, rebuilds: usize) -> WatchRow {
         pdf: true,
         docx: true,
         jobs: None,
+        language: None,
     };
     let names = vec![REPORT.to_string()];
     let mut colds = Vec::new();

@@ -196,6 +196,11 @@ pub struct BuildArgs {
     /// as memory holds). The outputs are the same whatever the number.
     #[arg(long, short = 'j', value_name = "N")]
     pub jobs: Option<std::num::NonZeroUsize>,
+
+    /// Only the documents in this language, by code or tag (`fr`,
+    /// `fr-CA`), for a layout with several `languages:`.
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
 }
 
 /// Options of `report check`.
@@ -208,6 +213,11 @@ pub struct CheckArgs {
     /// Treat placeholders as errors, as a final build does.
     #[arg(long = "final")]
     pub final_build: bool,
+
+    /// Only what the documents in this language lack, by code or tag
+    /// (`fr` lists the French translations still missing).
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
 }
 
 /// Options of `report source`.
@@ -220,4 +230,9 @@ pub struct SourceArgs {
     /// Generate the source of the final build.
     #[arg(long = "final")]
     pub final_build: bool,
+
+    /// Only the documents in this language, by code or tag (`fr`,
+    /// `fr-CA`), for a layout with several `languages:`.
+    #[arg(long, value_name = "LANG")]
+    pub lang: Option<String>,
 }

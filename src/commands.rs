@@ -46,6 +46,7 @@ pub fn run(cli: &Cli) -> Outcome {
                 pdf: !args.docx_only,
                 docx: !args.pdf_only,
                 jobs: args.jobs,
+                language: args.lang.clone(),
             };
             let summary = project.build(&args.selection.reports, &options);
             print_summary(&project, &summary);
@@ -64,6 +65,7 @@ pub fn run(cli: &Cli) -> Outcome {
                 pdf: true,
                 docx: true,
                 jobs: None,
+                language: None,
             };
             let settings = crate::watch::WatchSettings {
                 max_builds: args.max_builds,
@@ -97,7 +99,11 @@ pub fn run(cli: &Cli) -> Outcome {
         }
         Command::CompileTypst(args) => compile_typst(&project, args),
         Command::Check(args) => {
-            let summary = project.check(&args.selection.reports, strictness(args.final_build));
+            let summary = project.check_in(
+                &args.selection.reports,
+                strictness(args.final_build),
+                args.lang.as_deref(),
+            );
             print_summary(&project, &summary);
             if summary.outcome == Outcome::Success {
                 eprintln!("check passed");
@@ -280,9 +286,21 @@ fn print_source(project: &Project, args: &crate::cli::SourceArgs) -> Outcome {
     } else {
         Strictness::Draft
     };
-    let prepared = project.prepare(
+    let language = match &args.lang {
+        None => layout.languages.primary().clone(),
+        Some(wanted) => match layout.languages.find(wanted) {
+            Some(language) => language.clone(),
+            None => {
+                let problem = Diagnostic::error(format!("the layout has no language `{wanted}`"))
+                    .with_hint("name one of the languages in `languages:` of layouts/report.yaml");
+                return fail(project, [problem], Outcome::Unreadable);
+            }
+        },
+    };
+    let prepared = project.prepare_in(
         &layout,
         &args.report,
+        &language,
         strictness,
         &fonts,
         &mut diagnostics,

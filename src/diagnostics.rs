@@ -94,6 +94,18 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// Whether `other` reports what this does: the same kind of problem at
+    /// the same place. Placeholders compare by place alone, since their
+    /// notes name things in the language the report was read in.
+    pub fn same_problem(&self, other: &Diagnostic) -> bool {
+        self.severity == other.severity
+            && self.code == other.code
+            && self.location == other.location
+            && (self.message == other.message
+                || (self.code == Some(crate::check::PLACEHOLDER)
+                    && self.location.as_ref().is_some_and(|l| l.line > 0)))
+    }
+
     /// An error with a message and no location yet.
     pub fn error(message: impl Into<String>) -> Self {
         Self {

@@ -20,9 +20,11 @@ use handlebars::{
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostics::{Diagnostic, Location};
+use crate::language::{Language, Languages, typeset_punctuation};
 use crate::model::rich::{Block, Inline};
 use crate::model::{SectionKind, SectionShape};
 use crate::render::typst_markup;
+use crate::sources::localize::Translation;
 use crate::sources::{self, YamlDocument};
 
 /// The manifest's file name inside `layouts/`.
@@ -40,8 +42,16 @@ pub struct Manifest {
     pub page: PageSetup,
     /// Font families and size.
     pub fonts: FontSetup,
-    /// The document language, as a BCP 47 tag such as `en-CA`.
+    /// The language of the documents this manifest makes, as a BCP 47 tag
+    /// such as `en-CA`. A layout in one language writes `language:`; one
+    /// in several writes `languages:` and gets one manifest per language,
+    /// each with its own here.
+    #[serde(default)]
     pub language: String,
+    /// Every language of the documents, the primary one first:
+    /// `[en-CA, fr-CA]`.
+    #[serde(default)]
+    pub languages: Vec<String>,
     /// Title patterns; `{ordinal}`, `{process}` and `{theme}` are filled in.
     pub titles: Titles,
     /// The series file, relative to `report-data/`.
@@ -283,12 +293,54 @@ pub struct Labels {
     /// organisation: "Registrants who gave no organisation: {count}."; empty
     /// to say nothing.
     pub unaffiliated: String,
+    /// How a time of day is written: `{h12}` (1 to 12), `{h24}` (0 to 23),
+    /// `{mm}` (minutes, two digits), `{period}` (`am` or `pm` below).
+    #[serde(default = "default_time")]
+    pub time: String,
+    /// The period of a morning time, for `{period}`.
+    #[serde(default = "default_am")]
+    pub am: String,
+    /// The period of an afternoon time, for `{period}`.
+    #[serde(default = "default_pm")]
+    pub pm: String,
+    /// What a flag says where a field has no text in this document's
+    /// language: `{text}` is the primary language's text, to translate.
+    #[serde(default = "default_untranslated")]
+    pub untranslated: String,
+    /// What a flag says where the sources have no text at all, in the
+    /// documents of a language other than English (the tool's own notes,
+    /// which English documents show, are in English).
+    #[serde(default = "default_missing")]
+    pub missing: String,
+}
+
+fn default_time() -> String {
+    "{h12}:{mm} {period}".into()
+}
+fn default_am() -> String {
+    "am".into()
+}
+fn default_pm() -> String {
+    "pm".into()
+}
+fn default_untranslated() -> String {
+    "translation missing: \"{text}\"".into()
+}
+fn default_missing() -> String {
+    "still to be written".into()
 }
 
 /// The layout: manifest and Typst templates, ready to render.
 pub struct Layout {
-    /// What the manifest declares.
+    /// What the manifest declares, in the primary language.
     pub manifest: Manifest,
+    /// The languages of the documents, the primary one first.
+    pub languages: Languages,
+    /// The manifest in each language, in the order of `languages`.
+    pub editions: Vec<Manifest>,
+    /// What loading found that does not stop a build: layout words with
+    /// no text in a language.
+    pub warnings: Vec<Diagnostic>,
     /// The Typst templates.
     pub registry: Handlebars<'static>,
     /// The layouts folder, for messages.
@@ -298,6 +350,17 @@ pub struct Layout {
 }
 
 impl Layout {
+    /// The manifest in `language`, the primary one's for a language the
+    /// layout does not have.
+    pub fn manifest_in(&self, language: &Language) -> &Manifest {
+        self.languages
+            .all()
+            .iter()
+            .position(|l| l == language)
+            .and_then(|i| self.editions.get(i))
+            .unwrap_or(&self.manifest)
+    }
+
     /// The declaration of a section, if the layout uses it.
     pub fn section(&self, id: &str) -> Option<&SectionDeclaration> {
         self.manifest.sections.iter().find(|s| s.id == id)
@@ -322,11 +385,16 @@ impl Layout {
     pub fn load(root: &Path, layouts: &Path) -> Result<Layout, Vec<Diagnostic>> {
         let mut problems = Vec::new();
         let manifest_path = layouts.join(MANIFEST_FILE);
-        let manifest = sources::read_source(root, &manifest_path)
+        let mut warnings = Vec::new();
+        let editions = sources::read_source(root, &manifest_path)
             .and_then(sources::parse_yaml)
             .map_err(|d| problems.push(d))
             .ok()
-            .and_then(|doc| load_manifest(&doc, &mut problems));
+            .and_then(|doc| load_editions(&doc, &mut problems, &mut warnings));
+        let (manifest, editions) = match editions {
+            Some((languages, editions)) => (Some(editions[0].clone()), Some((languages, editions))),
+            None => (None, None),
+        };
         let (registry, template_files) =
             load_templates(root, &layouts.join(TYPST_TEMPLATES_DIR), &mut problems);
         let mut manifest = manifest;
@@ -383,15 +451,196 @@ impl Layout {
                     .with_hint(format!("add {TYPST_TEMPLATES_DIR}/{MAIN_TEMPLATE}.typ.hbs")),
             );
         }
-        match manifest {
-            Some(manifest) if problems.is_empty() => Ok(Layout {
-                manifest,
-                registry,
-                dir: layouts.to_path_buf(),
-                template_files,
-            }),
+        match (manifest, editions) {
+            (Some(manifest), Some((languages, mut editions))) if problems.is_empty() => {
+                Ok(Layout {
+                    editions: {
+                        for edition in &mut editions {
+                            for (section, chosen) in
+                                edition.sections.iter_mut().zip(&manifest.sections)
+                            {
+                                section.template = chosen.template.clone();
+                            }
+                        }
+                        editions
+                    },
+                    languages,
+                    warnings,
+                    manifest,
+                    registry,
+                    dir: layouts.to_path_buf(),
+                    template_files,
+                })
+            }
             _ => Err(problems),
         }
+    }
+}
+
+/// Reads the manifest once per language of the layout: each word given
+/// as a map by language (`heading: {en: Overview, fr: Aperçu}`) is read in
+/// that language, and French spacing is put in the words it composes.
+fn load_editions(
+    doc: &YamlDocument,
+    problems: &mut Vec<Diagnostic>,
+    warnings: &mut Vec<Diagnostic>,
+) -> Option<(Languages, Vec<Manifest>)> {
+    let languages = manifest_languages(doc, problems)?;
+    let mut editions = Vec::new();
+    for language in languages.all() {
+        let localized = doc.in_language(language, &languages);
+        // What is wrong in every language is said once, for the first.
+        let mut found = Vec::new();
+        let manifest = load_manifest(&localized, &mut found);
+        for problem in found {
+            let said = format!("{problem:?}");
+            if !problems.iter().any(|p| format!("{p:?}") == said) {
+                problems.push(problem);
+            }
+        }
+        let mut manifest = manifest?;
+        manifest.language = language.tag.clone();
+        manifest.languages = languages.all().iter().map(|l| l.tag.clone()).collect();
+        typeset_words(&mut manifest, language);
+        for (path, translation) in localized.translations() {
+            if let Translation::Missing { .. } = translation {
+                warnings.push(
+                    Diagnostic::warning(format!(
+                        "`{path}` has no {} wording; the {} documents use the {}",
+                        language.name(),
+                        language.name(),
+                        languages.primary().name()
+                    ))
+                    .at(doc.location(path))
+                    .with_hint(format!("add `{}: ...` to it", language.code)),
+                );
+            }
+        }
+        editions.push(manifest);
+    }
+    Some((languages, editions))
+}
+
+/// The layout's languages: `languages: [en-CA, fr-CA]`, or `language:
+/// en-CA` for one.
+fn manifest_languages(doc: &YamlDocument, problems: &mut Vec<Diagnostic>) -> Option<Languages> {
+    let tags: Vec<(String, String)> = match (doc.value.get("languages"), doc.value.get("language"))
+    {
+        (Some(_), Some(_)) => {
+            problems.push(
+                Diagnostic::error("the layout gives both `language:` and `languages:`")
+                    .at(doc.location("languages"))
+                    .with_hint("keep `languages:`, a list whose first language is the primary one"),
+            );
+            return None;
+        }
+        (Some(serde_yaml::Value::Sequence(items)), None) => items
+            .iter()
+            .enumerate()
+            .map(|(i, v)| {
+                (
+                    format!("languages[{i}]"),
+                    v.as_str().unwrap_or_default().to_string(),
+                )
+            })
+            .collect(),
+        (Some(_), None) => vec![("languages".to_string(), String::new())],
+        (None, Some(tag)) => vec![(
+            "language".to_string(),
+            tag.as_str().unwrap_or_default().to_string(),
+        )],
+        (None, None) => {
+            problems.push(
+                Diagnostic::error("the layout names no language")
+                    .at(doc.location(""))
+                    .with_hint("add `language: en-CA`, or `languages: [en-CA, fr-CA]` for documents in both"),
+            );
+            return None;
+        }
+    };
+    let mut languages: Vec<Language> = Vec::new();
+    for (path, tag) in tags {
+        match Language::parse(&tag) {
+            Ok(language) if languages.iter().any(|l| l.code == language.code) => problems.push(
+                Diagnostic::error(format!("the language `{}` is named twice", language.code))
+                    .at(doc.location(&path))
+                    .with_hint("name each language once; its documents are NAME.<code>.pdf"),
+            ),
+            Ok(language) => languages.push(language),
+            Err(_) => problems.push(
+                Diagnostic::error(format!("`{tag}` is not a language tag"))
+                    .at(doc.location(&path))
+                    .with_hint("write a language and region such as en-CA or fr-CA"),
+            ),
+        }
+    }
+    let languages = Languages::new(languages);
+    if languages.is_none()
+        && !problems
+            .iter()
+            .any(|d| d.severity == crate::diagnostics::Severity::Error)
+    {
+        problems.push(
+            Diagnostic::error("`languages:` lists no language")
+                .at(doc.location("languages"))
+                .with_hint("list the documents' languages, the primary one first: [en-CA, fr-CA]"),
+        );
+    }
+    languages
+}
+
+/// Puts the language's spacing around punctuation in every word the
+/// layout composes.
+fn typeset_words(manifest: &mut Manifest, language: &Language) {
+    let set = |text: &mut String| *text = typeset_punctuation(text, language);
+    let Titles {
+        title,
+        process,
+        running,
+        agenda,
+    } = &mut manifest.titles;
+    for text in [title, process, running, agenda] {
+        set(text);
+    }
+    for section in &mut manifest.sections {
+        if let Some(heading) = &mut section.heading {
+            set(heading);
+        }
+        for column in &mut section.columns {
+            set(&mut column.label);
+        }
+    }
+    let labels = &mut manifest.labels;
+    for text in [
+        &mut labels.location,
+        &mut labels.date,
+        &mut labels.in_person,
+        &mut labels.remote,
+        &mut labels.total,
+        &mut labels.livestream,
+        &mut labels.previous_mandate,
+        &mut labels.introduction,
+        &mut labels.discussion,
+        &mut labels.contents,
+        &mut labels.agenda_time,
+        &mut labels.agenda_item,
+        &mut labels.partnership,
+        &mut labels.assisting,
+        &mut labels.flag,
+        &mut labels.draft,
+        &mut labels.page,
+        &mut labels.reference,
+        &mut labels.reference_report,
+        &mut labels.chart_caption,
+        &mut labels.chart_alt,
+        &mut labels.chart_sector,
+        &mut labels.chart_count,
+        &mut labels.no_sector,
+        &mut labels.unaffiliated,
+        &mut labels.untranslated,
+        &mut labels.missing,
+    ] {
+        set(text);
     }
 }
 
@@ -436,18 +685,6 @@ fn load_manifest(doc: &YamlDocument, problems: &mut Vec<Diagnostic>) -> Option<M
             Diagnostic::error("the chart has no colours")
                 .at(doc.location("stakeholders.colours"))
                 .with_hint("list one colour or more, e.g. colours: [\"#1F3864\"]"),
-        );
-    }
-    let mut language_parts = manifest.language.split('-');
-    let language_ok = language_parts
-        .next()
-        .is_some_and(|l| (2..=3).contains(&l.len()) && l.chars().all(|c| c.is_ascii_lowercase()))
-        && language_parts.all(|r| r.len() == 2 && r.chars().all(|c| c.is_ascii_uppercase()));
-    if !language_ok {
-        problems.push(
-            Diagnostic::error(format!("`{}` is not a language tag", manifest.language))
-                .at(doc.location("language"))
-                .with_hint("write a language and region such as en-CA or fr-CA"),
         );
     }
     Some(manifest)

@@ -22,6 +22,7 @@ pub mod check;
 pub mod cli;
 pub mod commands;
 pub mod diagnostics;
+pub mod language;
 pub mod layout;
 pub mod model;
 pub mod output;
@@ -43,6 +44,7 @@ use std::sync::Arc;
 
 pub use crate::check::Strictness;
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
+use crate::language::Language;
 use crate::layout::Layout;
 use crate::model::{Report, ReportSources};
 use crate::render::pdf::{Fonts, ReportWorld};
@@ -106,6 +108,9 @@ pub struct BuildOptions {
     /// How many reports to build at once; `None`: one per core, as many as
     /// memory holds.
     pub jobs: Option<NonZeroUsize>,
+    /// Build only the documents in this language (code or tag); `None`:
+    /// every language of the layout.
+    pub language: Option<String>,
 }
 
 /// What rendering one report gave: its warnings and errors, and the files
@@ -132,14 +137,28 @@ pub struct Project {
     root: PathBuf,
 }
 
-/// One report, prepared up to the view.
+/// One report in one language, prepared up to the view.
 pub struct PreparedReport {
-    /// The report's folder name, which names its outputs.
+    /// The report's folder name.
     pub name: String,
     /// The report's folder, relative to the project root.
     pub dir: PathBuf,
-    /// The validated report.
+    /// The validated report, read in `language`.
     pub report: Report,
+    /// The language of its documents.
+    pub language: Language,
+    /// What its outputs are named: the folder name, and the language's
+    /// code when the layout has several (`06-sixth-meeting.fr`).
+    pub stem: String,
+}
+
+/// The name of a report's outputs in `language`, before `.pdf`/`.docx`.
+fn output_stem(layout: &Layout, name: &str, language: &Language) -> String {
+    if layout.languages.several() {
+        format!("{name}.{}", language.code)
+    } else {
+        name.to_string()
+    }
 }
 
 impl Project {
@@ -181,7 +200,8 @@ impl Project {
         Fonts::load(&self.root.join(FONTS_DIR)).map(Arc::new)
     }
 
-    /// Reads, validates and checks one report.
+    /// Reads, validates and checks one report, in the layout's primary
+    /// language.
     ///
     /// Returns the report when it could be built, with every problem in
     /// `diagnostics`; `unreadable` is set when a file could not be read.
@@ -194,31 +214,59 @@ impl Project {
         diagnostics: &mut Diagnostics,
         unreadable: &mut bool,
     ) -> Option<PreparedReport> {
+        let primary = layout.languages.primary().clone();
+        self.prepare_in(
+            layout,
+            name,
+            &primary,
+            strictness,
+            fonts,
+            diagnostics,
+            unreadable,
+        )
+    }
+
+    /// [`Project::prepare`] in one of the layout's languages.
+    #[allow(clippy::too_many_arguments)]
+    pub fn prepare_in(
+        &self,
+        layout: &Layout,
+        name: &str,
+        language: &Language,
+        strictness: Strictness,
+        fonts: &Fonts,
+        diagnostics: &mut Diagnostics,
+        unreadable: &mut bool,
+    ) -> Option<PreparedReport> {
         let mut parsed = cache::ParsedSources::default();
         self.prepare_parsed(
             layout,
             name,
+            std::slice::from_ref(language),
             strictness,
             fonts,
             diagnostics,
             unreadable,
             &mut parsed,
         )
+        .pop()
     }
 
-    /// [`Project::prepare`], parsing only the sources whose text is not
-    /// what `parsed` holds.
+    /// [`Project::prepare`] in each of `languages`, reading the sources
+    /// once and parsing only those whose text is not what `parsed` holds.
+    /// A problem found in every language is reported once.
     #[allow(clippy::too_many_arguments)]
     fn prepare_parsed(
         &self,
         layout: &Layout,
         name: &str,
+        languages: &[Language],
         strictness: Strictness,
         fonts: &Fonts,
         diagnostics: &mut Diagnostics,
         unreadable: &mut bool,
         parsed: &mut cache::ParsedSources,
-    ) -> Option<PreparedReport> {
+    ) -> Vec<PreparedReport> {
         let dir = Path::new(DATA_DIR).join(name);
         if name.contains(['/', '\\']) || name == ".." || !self.root.join(&dir).is_dir() {
             diagnostics.push(
@@ -232,7 +280,7 @@ impl Project {
                     }),
             );
             *unreadable = true;
-            return None;
+            return Vec::new();
         }
         let mut problems = Vec::new();
         let mut sources = ReportSources::default();
@@ -291,12 +339,46 @@ impl Project {
             })
             .unwrap_or_default();
         problems.extend(check::stray_files(&layout.manifest, &dir, &files));
-        let report = model::build_report(
-            &sources,
-            &layout.added_sections(),
-            &|c| fonts.covers(c),
-            &mut problems,
-        );
+        let mut prepared = Vec::new();
+        // What earlier languages found: the same problem found again in
+        // another language is the same line of the same file.
+        let mut seen: Vec<Diagnostic> = Vec::new();
+        let mut registrations = sources.registrations.take();
+        for language in languages {
+            let translating = (language != layout.languages.primary()).then_some(language);
+            let read = |doc: &sources::YamlDocument| doc.in_language(language, &layout.languages);
+            let localized = ReportSources {
+                series: sources.series.as_ref().map(read),
+                sections: sources
+                    .sections
+                    .iter()
+                    .map(|(id, doc)| (id.clone(), read(doc)))
+                    .collect(),
+                registrations: registrations.take(),
+            };
+            let mut found = Vec::new();
+            let report = model::build_report(
+                &localized,
+                &layout.added_sections(),
+                &|c| fonts.covers(c),
+                translating,
+                &mut found,
+            );
+            registrations = localized.registrations;
+            if let Some(report) = &report {
+                found.extend(check::placeholders(report, strictness));
+            }
+            found.retain(|problem| !seen.iter().any(|p| p.same_problem(problem)));
+            seen.extend(found.iter().cloned());
+            problems.extend(found);
+            prepared.extend(report.map(|report| PreparedReport {
+                name: name.to_string(),
+                dir: dir.clone(),
+                report,
+                language: language.clone(),
+                stem: output_stem(layout, name, language),
+            }));
+        }
         for document in sources
             .series
             .take()
@@ -305,15 +387,8 @@ impl Project {
         {
             parsed.give_back(document);
         }
-        if let Some(report) = &report {
-            problems.extend(check::placeholders(report, strictness));
-        }
         diagnostics.extend(problems);
-        report.map(|report| PreparedReport {
-            name: name.to_string(),
-            dir,
-            report,
-        })
+        prepared
     }
 
     /// Runs the layout's templates for a prepared report.
@@ -327,8 +402,14 @@ impl Project {
         strictness: Strictness,
         fonts: &Arc<Fonts>,
     ) -> Result<render::TypstSource, Vec<Diagnostic>> {
-        let (index, problems) =
-            self.series_index(layout, fonts, &[prepared], strictness, &mut HashMap::new());
+        let (index, problems) = self.series_index(
+            layout,
+            fonts,
+            &[prepared],
+            &prepared.language,
+            strictness,
+            &mut HashMap::new(),
+        );
         if problems
             .iter()
             .any(|d| d.severity == diagnostics::Severity::Error)
@@ -337,7 +418,7 @@ impl Project {
         }
         let view = view::build(
             &prepared.report,
-            &layout.manifest,
+            layout.manifest_in(&prepared.language),
             strictness == Strictness::Draft,
             &prepared.dir,
             &index,
@@ -345,18 +426,21 @@ impl Project {
         render::typst_source(layout, &view).map_err(|d| vec![d])
     }
 
-    /// Lays out every report that the references of `prepared` reach, to
-    /// the pages they point at (see [`series`]). Problems of the referenced
-    /// reports themselves are not repeated here: a reference to a report
-    /// that cannot be laid out is reported instead.
+    /// Lays out every report that the references of `prepared` (all in
+    /// `language`) reach, in that language, to the pages they point at
+    /// (see [`series`]). Problems of the referenced reports themselves are
+    /// not repeated here: a reference to a report that cannot be laid out
+    /// is reported instead.
     fn series_index(
         &self,
         layout: &Layout,
         fonts: &Arc<Fonts>,
         prepared: &[&PreparedReport],
+        language: &Language,
         strictness: Strictness,
         worlds: &mut HashMap<String, ReportWorld>,
     ) -> (series::SeriesIndex, Vec<Diagnostic>) {
+        let suffix = output_stem(layout, "", language);
         let start: Vec<(String, Vec<model::rich::ReportRef>)> = prepared
             .iter()
             .map(|p| {
@@ -370,7 +454,7 @@ impl Project {
             })
             .collect();
         if start.iter().all(|(_, refs)| refs.is_empty()) {
-            return (series::SeriesIndex::default(), Vec::new());
+            return (series::SeriesIndex::with_suffix(&suffix), Vec::new());
         }
         // Reports reached only through references are read once, quietly:
         // their own problems are theirs to check.
@@ -389,9 +473,10 @@ impl Project {
                 .then(|| {
                     let mut quiet = Diagnostics::new();
                     let mut unreadable = false;
-                    self.prepare(
+                    self.prepare_in(
                         layout,
                         &name,
+                        language,
                         strictness,
                         fonts,
                         &mut quiet,
@@ -421,7 +506,13 @@ impl Project {
                 .find(|p| p.name == name)
                 .copied()
                 .or_else(|| others.get(name).and_then(Option::as_ref))?;
-            let view = view::build(&target.report, &layout.manifest, draft, &target.dir, index);
+            let view = view::build(
+                &target.report,
+                layout.manifest_in(language),
+                draft,
+                &target.dir,
+                index,
+            );
             let source = render::typst_source(layout, &view).ok()?;
             let date = Some((
                 view.document_date.year,
@@ -429,7 +520,7 @@ impl Project {
                 view.document_date.day,
             ));
             let world = worlds
-                .entry(name.to_string())
+                .entry(output_stem(layout, name, language))
                 .and_modify(|world| world.set_source(&source.text, date))
                 .or_insert_with(|| ReportWorld::new(source.text.clone(), Arc::clone(fonts), date));
             let headings = render::pdf::headings(world, &|line| source.origin(line)).ok()?;
@@ -438,14 +529,31 @@ impl Project {
             Some(found)
         };
         match series::resolve_pages(&start, &mut references_of, &mut lay_out) {
-            Ok(index) => (index, Vec::new()),
-            Err(problem) => (series::SeriesIndex::default(), vec![problem]),
+            Ok(index) => (series::SeriesIndex { suffix, ..index }, Vec::new()),
+            Err(problem) => (series::SeriesIndex::with_suffix(&suffix), vec![problem]),
         }
     }
 
     /// Checks the named reports (all when `names` is empty).
     pub fn check(&self, names: &[String], strictness: Strictness) -> RunSummary {
-        self.run(names, strictness, None, &mut BuildCache::default())
+        self.check_in(names, strictness, None)
+    }
+
+    /// Checks the named reports in one language (code or tag), or in
+    /// every language of the layout.
+    pub fn check_in(
+        &self,
+        names: &[String],
+        strictness: Strictness,
+        language: Option<&str>,
+    ) -> RunSummary {
+        self.run(
+            names,
+            strictness,
+            language,
+            None,
+            &mut BuildCache::default(),
+        )
     }
 
     /// Builds the named reports (all when `names` is empty).
@@ -453,6 +561,7 @@ impl Project {
         self.run(
             names,
             options.strictness,
+            options.language.as_deref(),
             Some(options),
             &mut BuildCache::default(),
         )
@@ -466,13 +575,20 @@ impl Project {
         options: &BuildOptions,
         cache: &mut BuildCache,
     ) -> RunSummary {
-        self.run(names, options.strictness, Some(options), cache)
+        self.run(
+            names,
+            options.strictness,
+            options.language.as_deref(),
+            Some(options),
+            cache,
+        )
     }
 
     fn run(
         &self,
         names: &[String],
         strictness: Strictness,
+        only_language: Option<&str>,
         build: Option<&BuildOptions>,
         cache: &mut BuildCache,
     ) -> RunSummary {
@@ -557,6 +673,32 @@ impl Project {
                 );
             }
         }
+        let languages: Vec<Language> = match only_language {
+            None => layout.languages.all().to_vec(),
+            Some(wanted) => match layout.languages.find(wanted) {
+                Some(language) => vec![language.clone()],
+                None => {
+                    diagnostics.push(
+                        Diagnostic::error(format!("the layout has no language `{wanted}`"))
+                            .at(Location::file(
+                                Path::new(LAYOUTS_DIR).join(layout::MANIFEST_FILE),
+                            ))
+                            .with_hint(format!(
+                                "its languages are: {}",
+                                layout
+                                    .languages
+                                    .all()
+                                    .iter()
+                                    .map(|l| l.code.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )),
+                    );
+                    return finish(diagnostics, true, false, written);
+                }
+            },
+        };
+        diagnostics.extend(layout.warnings.iter().cloned());
         if diagnostics.has_errors() {
             return finish(diagnostics, false, false, written);
         }
@@ -567,6 +709,7 @@ impl Project {
                 self.prepare_parsed(
                     &layout,
                     name,
+                    &languages,
                     strictness,
                     &fonts,
                     &mut diagnostics,
@@ -574,25 +717,40 @@ impl Project {
                     &mut cache.sources,
                 )
             });
-            if let Some(prepared) = prepared {
-                let clean = diagnostics.count(diagnostics::Severity::Error) == before;
-                reports.push((prepared, clean));
-            }
+            let clean = diagnostics.count(diagnostics::Severity::Error) == before;
+            reports.extend(prepared.into_iter().map(|p| (p, clean)));
         }
-        let all: Vec<&PreparedReport> = reports.iter().map(|(p, _)| p).collect();
-        let (index, problems) = timing::measure("series references", || {
-            self.series_index(&layout, &fonts, &all, strictness, &mut cache.worlds)
-        });
-        diagnostics.extend(problems);
+        let mut indexes = HashMap::new();
+        for language in &languages {
+            let all: Vec<&PreparedReport> = reports
+                .iter()
+                .map(|(p, _)| p)
+                .filter(|p| p.language == *language)
+                .collect();
+            let (index, problems) = timing::measure("series references", || {
+                self.series_index(
+                    &layout,
+                    &fonts,
+                    &all,
+                    language,
+                    strictness,
+                    &mut cache.worlds,
+                )
+            });
+            diagnostics.extend(problems);
+            indexes.insert(language.code.clone(), index);
+        }
         let series_names = self.report_names().unwrap_or_default();
         // Judged in name order; the reports to build are then rendered side
         // by side, and their messages put back in that same order.
         let mut judged_reports = Vec::new();
         for (prepared, clean) in &reports {
+            let index = &indexes[&prepared.language.code];
+            let labels = &layout.manifest_in(&prepared.language).labels;
             let judged = index.judge(
                 prepared.report.references(),
                 &series_names,
-                &|resolution| view::reference_text(&layout.manifest.labels, resolution),
+                &|resolution| view::reference_text(labels, resolution),
                 build.is_none(),
             );
             let clean = *clean
@@ -611,7 +769,7 @@ impl Project {
                 &layout,
                 &fonts,
                 options,
-                &index,
+                &indexes,
                 &to_render,
                 &mut cache.worlds,
             ),
@@ -647,7 +805,7 @@ impl Project {
         layout: &Layout,
         fonts: &Arc<Fonts>,
         options: &BuildOptions,
-        index: &series::SeriesIndex,
+        indexes: &HashMap<String, series::SeriesIndex>,
         reports: &[&PreparedReport],
         worlds: &mut HashMap<String, ReportWorld>,
     ) -> Vec<Rendered> {
@@ -657,7 +815,7 @@ impl Project {
         let second_thread = workers == 1;
         let jobs: Vec<(&PreparedReport, Option<ReportWorld>)> = reports
             .iter()
-            .map(|prepared| (*prepared, worlds.remove(&prepared.name)))
+            .map(|prepared| (*prepared, worlds.remove(&prepared.stem)))
             .collect();
         let done = output::with_writer(|writer| {
             parallel::map_in_order(jobs, workers, |(prepared, mut world)| {
@@ -666,7 +824,7 @@ impl Project {
                     prepared,
                     fonts,
                     options,
-                    index,
+                    &indexes[&prepared.language.code],
                     &mut world,
                     second_thread,
                     writer,
@@ -677,7 +835,7 @@ impl Project {
         done.into_iter()
             .map(|(prepared, world, rendered)| {
                 if let Some(world) = world {
-                    worlds.insert(prepared.name.clone(), world);
+                    worlds.insert(prepared.stem.clone(), world);
                 }
                 rendered
             })
@@ -707,7 +865,7 @@ impl Project {
     ) -> Rendered {
         let view = view::build(
             &prepared.report,
-            &layout.manifest,
+            layout.manifest_in(&prepared.language),
             options.strictness == Strictness::Draft,
             &prepared.dir,
             index,
@@ -752,7 +910,7 @@ impl Project {
             let beside = second_thread.then(|| start_docx(laid_out.headings.clone()));
             let pdf = render::pdf::export(world, &laid_out, &origin)?;
             if options.pdf {
-                let path = options.out_dir.join(format!("{}.pdf", prepared.name));
+                let path = options.out_dir.join(format!("{}.pdf", prepared.stem));
                 rendered.written.push(writer.write(path, pdf));
             }
             let made = beside
@@ -761,7 +919,7 @@ impl Project {
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             match made {
                 Some(Ok(bytes)) => {
-                    let path = options.out_dir.join(format!("{}.docx", prepared.name));
+                    let path = options.out_dir.join(format!("{}.docx", prepared.stem));
                     rendered.written.push(writer.write(path, bytes));
                 }
                 Some(Err(e)) => rendered.diagnostics.push(Diagnostic::error(format!(

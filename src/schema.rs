@@ -39,7 +39,59 @@ pub fn schemas(layout: &Layout) -> Vec<(String, Value)> {
     for section in &manifest.sections {
         schemas.push((file_name(&section.id), section_schema(section)));
     }
+    for (_, schema) in &mut schemas {
+        by_language(schema);
+    }
     schemas
+}
+
+/// What the keys of a text given by language look like: `en`, `fr-CA`.
+const LANGUAGE_KEY_PATTERN: &str = "^[a-z]{2,3}(-[A-Z]{2})?$";
+
+/// Lets every text also be written as a map by language, `{en: ..., fr:
+/// ...}`, each entry being what the text itself may be, as the sources
+/// stage reads it (see [`crate::sources::localize`]).
+fn by_language(schema: &mut Value) {
+    match schema {
+        Value::Object(object) => {
+            let is_text = match object.get("type") {
+                Some(Value::String(t)) => t == "string",
+                Some(Value::Array(types)) => types.iter().any(|t| t == "string"),
+                _ => false,
+            };
+            if !is_text {
+                object.values_mut().for_each(by_language);
+                return;
+            }
+            let mut text = serde_json::Map::new();
+            for (key, value) in std::mem::take(object) {
+                match key.as_str() {
+                    "description" | "markdownDescription" | "title" => {
+                        object.insert(key, value);
+                    }
+                    _ => {
+                        text.insert(key, value);
+                    }
+                }
+            }
+            let text = Value::Object(text);
+            object.insert(
+                "anyOf".into(),
+                json!([
+                    text,
+                    {
+                        "description": "The text in each language, e.g. `en: ...` and `fr: ...`; a plain text is the primary language's.",
+                        "type": "object",
+                        "propertyNames": { "pattern": LANGUAGE_KEY_PATTERN },
+                        "additionalProperties": text,
+                        "minProperties": 1,
+                    }
+                ]),
+            );
+        }
+        Value::Array(items) => items.iter_mut().for_each(by_language),
+        _ => {}
+    }
 }
 
 /// A schema as it is written to its file: pretty-printed, keys in a fixed

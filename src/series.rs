@@ -174,6 +174,10 @@ pub struct SeriesIndex {
     pub reports: BTreeMap<String, TargetReport>,
     /// Reports that references reach but that could not be laid out.
     pub broken: BTreeSet<String>,
+    /// What the names of the documents linked to carry after the report's
+    /// name: `.fr` for the French documents of a layout in several
+    /// languages, else nothing.
+    pub suffix: String,
 }
 
 /// What a reference resolves to.
@@ -200,10 +204,18 @@ impl Resolution {
 }
 
 impl SeriesIndex {
+    /// An empty index whose links lead to documents named with `suffix`.
+    pub fn with_suffix(suffix: &str) -> SeriesIndex {
+        SeriesIndex {
+            suffix: suffix.to_string(),
+            ..SeriesIndex::default()
+        }
+    }
+
     /// What `target` resolves to, when its report and anchor are known.
     pub fn resolve(&self, target: &ReportRef) -> Option<Resolution> {
         let report = self.reports.get(&target.report)?;
-        let file = format!("{}.pdf", target.report);
+        let file = format!("{}{}.pdf", target.report, self.suffix);
         match &target.anchor {
             None => Some(Resolution {
                 title: report.title.clone(),

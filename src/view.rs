@@ -8,9 +8,10 @@
 
 use serde::Serialize;
 
+use crate::language::{Formats, Language, typeset_punctuation};
 use crate::layout::{Labels, Manifest, OrganisationOrder, SectionDeclaration, WhenAbsent};
 use crate::model::field::SourceField;
-use crate::model::rich::{Block, Inline, Placeholder, RichText};
+use crate::model::rich::{Block, Inline, Placeholder, PlaceholderOrigin, RichText};
 use crate::model::{AddedSection, Fact, Report, SectionKind};
 use crate::series::{Resolution, SeriesIndex};
 
@@ -39,6 +40,10 @@ pub struct ReportView {
     pub document_date: ViewDate,
     /// Whether this is a draft build (watermark, flags allowed).
     pub draft: bool,
+    /// What every flag starts with: "TO DO: ", « À FAIRE : ».
+    pub flag_prefix: String,
+    /// What follows a label: ":", and in French a no-break space and ":".
+    pub colon: String,
     /// The language, such as `en-CA`.
     pub language: String,
     /// Language part of it, `en`.
@@ -82,6 +87,9 @@ pub struct SectionView {
     /// The editable fields among the blocks of a prose body, for a backend
     /// whose readers edit them.
     pub fields: Vec<BlockField>,
+    /// Flags shown under the heading, before the body: plain texts of the
+    /// section printed in the primary language for want of a translation.
+    pub flags: Vec<Placeholder>,
 }
 
 /// Blocks `start..end` of a prose body are the text of `field`.
@@ -467,13 +475,81 @@ pub fn fill(pattern: &str, slots: &[(&str, &str)]) -> String {
     out
 }
 
-/// Joins names as running text: "A, B, and C".
-pub fn join_names(names: &[String]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.clone(),
-        [a, b] => format!("{a} and {b}"),
-        [init @ .., last] => format!("{}, and {last}", init.join(", ")),
+/// What a flag says in the documents. The tool's own notes are English:
+/// a document in another language says the layout's `missing` instead. A
+/// missing translation quotes the primary language's text, for the
+/// translator.
+fn shown_note(placeholder: &Placeholder, labels: &Labels, language: &Language) -> String {
+    match &placeholder.origin {
+        PlaceholderOrigin::Translation {
+            primary: Some(text),
+            ..
+        } => fill(&labels.untranslated, &[("text", &excerpt(text))]),
+        PlaceholderOrigin::Translation { primary: None, .. } => labels.missing.clone(),
+        PlaceholderOrigin::Missing if language.code != "en" => labels.missing.clone(),
+        _ => placeholder.note.clone(),
+    }
+}
+
+/// The start of a text on one line, for a flag.
+fn excerpt(text: &str) -> String {
+    const MAX_CHARS: usize = 60;
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() <= MAX_CHARS {
+        return line;
+    }
+    let cut: String = line.chars().take(MAX_CHARS).collect();
+    format!("{}…", cut.trim_end())
+}
+
+/// Calls `f` on every placeholder of a section.
+fn for_each_placeholder(section: &mut SectionView, f: &mut dyn FnMut(&mut Placeholder)) {
+    fn blocks(list: &mut [Block], f: &mut dyn FnMut(&mut Placeholder)) {
+        for block in list {
+            match block {
+                Block::Paragraph { content } => inlines(content, f),
+                Block::List { items, .. } => items.iter_mut().for_each(|item| blocks(item, f)),
+                Block::Quote { content } => blocks(content, f),
+                Block::Placeholder(p) => f(p),
+            }
+        }
+    }
+    fn inlines(list: &mut [Inline], f: &mut dyn FnMut(&mut Placeholder)) {
+        for inline in list {
+            match inline {
+                Inline::Emphasis { content }
+                | Inline::Strong { content }
+                | Inline::Link { content, .. }
+                | Inline::Reference { content, .. } => inlines(content, f),
+                Inline::Footnote { content } => blocks(content, f),
+                Inline::Placeholder(p) => f(p),
+                _ => {}
+            }
+        }
+    }
+    section.flags.iter_mut().for_each(&mut *f);
+    match &mut section.body {
+        SectionBody::Missing { placeholder } => f(placeholder),
+        SectionBody::Facts { facts } => facts.iter_mut().for_each(|x| inlines(&mut x.value, f)),
+        SectionBody::Prose {
+            blocks: list,
+            subsections,
+        } => {
+            blocks(list, f);
+            subsections
+                .iter_mut()
+                .for_each(|s| blocks(&mut s.blocks, f));
+        }
+        SectionBody::Table { rows, .. } => {
+            rows.iter_mut().flatten().for_each(|cell| inlines(cell, f))
+        }
+        SectionBody::List { items } => items.iter_mut().for_each(|item| inlines(item, f)),
+        SectionBody::Stakeholders { blocks: list, .. } => blocks(list, f),
+        SectionBody::Groups { groups } => groups
+            .iter_mut()
+            .flat_map(|g| g.parts.iter_mut())
+            .for_each(|part| blocks(&mut part.blocks, f)),
+        SectionBody::Agenda { rows, .. } => rows.iter_mut().for_each(|r| blocks(&mut r.blocks, f)),
     }
 }
 
@@ -508,6 +584,10 @@ pub fn build(
     index: &SeriesIndex,
 ) -> ReportView {
     let labels = &manifest.labels;
+    let language = Language::parse(&manifest.language)
+        .or_else(|_| Language::parse("en"))
+        .expect("`en` is a language tag");
+    let formats = Formats::new(&language);
     let resolved;
     let report = if report.references().is_empty() {
         report
@@ -542,10 +622,12 @@ pub fn build(
         ("process", report.series.process.as_str()),
         ("theme", report.series.theme.as_str()),
     ];
-    let title = fill(&manifest.titles.title, &slots);
+    // A title starts with a capital, also when it starts with the ordinal
+    // ("sixième et dernière réunion").
+    let title = capitalise_first(&fill(&manifest.titles.title, &slots));
     let date = report.meeting.as_ref().and_then(|m| match &m.date {
         Fact::Given(date) => Some(ViewDate {
-            long: date.long(),
+            long: formats.long_date(*date),
             iso: date.iso(),
             year: date.year,
             month: date.month,
@@ -556,12 +638,20 @@ pub fn build(
     let document_date = date.clone().unwrap_or_else(source_date_epoch);
     let mut sections = Vec::new();
     for declaration in &manifest.sections {
-        let body = section_body(report, declaration, labels, manifest, &slots, date.as_ref());
+        let body = section_body(
+            report,
+            declaration,
+            manifest,
+            &formats,
+            &slots,
+            date.as_ref(),
+        );
         if body.is_none() && declaration.when_absent == WhenAbsent::Omit {
             continue;
         }
         let body = body.unwrap_or_else(|| SectionBody::Missing {
             placeholder: Placeholder {
+                origin: Default::default(),
                 note: format!(
                     "The {} section is still to be written ({})",
                     declaration.heading.as_deref().unwrap_or(&declaration.id),
@@ -580,18 +670,37 @@ pub fn build(
             } else {
                 Vec::new()
             },
+            flags: Vec::new(),
             body,
         });
     }
-    let mut language = manifest.language.split('-');
-    let process = fill(&manifest.titles.process, &slots);
+    // Plain texts still to translate are flagged at the start of the
+    // section of the file they are written in; the series file's (the
+    // process, the partners' articles) at the start of the first.
+    for flag in &report.untranslated {
+        let file = flag.location.file.file_name();
+        let declared = manifest
+            .sections
+            .iter()
+            .find(|d| Some(std::ffi::OsStr::new(&d.file)) == file)
+            .and_then(|d| sections.iter().position(|s| s.id == d.id));
+        if let Some(section) = declared.or((!sections.is_empty()).then_some(0)) {
+            sections[section].flags.push(flag.clone());
+        }
+    }
+    for section in &mut sections {
+        for_each_placeholder(section, &mut |p| {
+            p.note = shown_note(p, labels, &language);
+        });
+    }
+    let process = capitalise_first(&fill(&manifest.titles.process, &slots));
     ReportView {
         report: report_dir
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default(),
         description: format!("{title}, {process}"),
-        running_title: fill(&manifest.titles.running, &slots),
+        running_title: capitalise_first(&fill(&manifest.titles.running, &slots)),
         title,
         process,
         authors: report.partners().iter().map(|p| p.name.clone()).collect(),
@@ -599,8 +708,10 @@ pub fn build(
         date,
         document_date,
         draft,
-        lang: language.next().unwrap_or("en").to_string(),
-        region: language.next().map(str::to_string),
+        flag_prefix: typeset_punctuation(&format!("{}: ", labels.flag), &language),
+        colon: typeset_punctuation("a:", &language)[1..].to_string(),
+        lang: language.code.clone(),
+        region: language.region.clone(),
         language: manifest.language.clone(),
         layout: manifest.clone(),
         sections,
@@ -610,11 +721,12 @@ pub fn build(
 fn section_body(
     report: &Report,
     declaration: &SectionDeclaration,
-    labels: &Labels,
     manifest: &Manifest,
+    formats: &Formats,
     slots: &[(&str, &str)],
     date: Option<&ViewDate>,
 ) -> Option<SectionBody> {
+    let labels = &manifest.labels;
     Some(match declaration.kind() {
         SectionKind::Prose | SectionKind::Table | SectionKind::List => {
             added_section_body(report.added.get(&declaration.id)?, declaration)
@@ -630,7 +742,14 @@ fn section_body(
                 Fact::Missing(p) => vec![Inline::Placeholder(p.clone())],
             };
             let figure = |f: &Fact<crate::model::Figure>| match f {
-                Fact::Given(n) => vec![text(n.to_string())],
+                Fact::Given(n) => {
+                    let number = formats.number(u64::from(n.value));
+                    vec![text(if n.approximate {
+                        format!("~{number}")
+                    } else {
+                        number
+                    })]
+                }
                 Fact::Missing(p) => vec![Inline::Placeholder(p.clone())],
             };
             let link = match &m.livestream {
@@ -646,7 +765,7 @@ fn section_body(
                     fact(
                         &labels.date,
                         match &m.date {
-                            Fact::Given(date) => vec![text(date.long())],
+                            Fact::Given(date) => vec![text(formats.long_date(*date))],
                             Fact::Missing(p) => vec![Inline::Placeholder(p.clone())],
                         },
                     ),
@@ -661,7 +780,7 @@ fn section_body(
             let o = report.overview.as_ref()?;
             let mut blocks = o.introduction.blocks.clone();
             let names = |organisations: &[crate::model::Organisation]| {
-                join_names(
+                formats.join(
                     &organisations
                         .iter()
                         .map(|o| o.in_sentence())
@@ -706,7 +825,10 @@ fn section_body(
             {
                 blocks.push(paragraph(vec![text(fill(
                     &labels.unaffiliated,
-                    &[("count", &registered.without_organisation.to_string())],
+                    &[(
+                        "count",
+                        &formats.number(registered.without_organisation as u64),
+                    )],
                 ))]));
             }
             SectionBody::Stakeholders {
@@ -753,7 +875,7 @@ fn section_body(
                 });
             }
             SectionBody::Agenda {
-                title: fill(&manifest.titles.agenda, slots),
+                title: capitalise_first(&fill(&manifest.titles.agenda, slots)),
                 date: date.map(|d| d.long.clone()),
                 rows: a
                     .rows
@@ -770,7 +892,7 @@ fn section_body(
                         let mut blocks = vec![paragraph(first)];
                         blocks.extend(row.details.blocks.iter().cloned());
                         AgendaRowView {
-                            time: row.time.to_string(),
+                            time: formats.time(row.time, &labels.time, &labels.am, &labels.pm),
                             blocks,
                         }
                     })
@@ -797,12 +919,5 @@ mod tests {
             "Report on {ordinal} Meeting"
         );
         assert_eq!(fill("{a} and {b}", &[("a", "1")]), "1 and {b}");
-    }
-
-    #[test]
-    fn joins_with_oxford_comma() {
-        let names: Vec<String> = ["A", "B", "C"].iter().map(|s| s.to_string()).collect();
-        assert_eq!(join_names(&names), "A, B, and C");
-        assert_eq!(join_names(&names[..2]), "A and B");
     }
 }

@@ -20,10 +20,12 @@ use serde::{Deserialize, Serialize};
 
 use self::decode::decode;
 pub use self::facts::{Date, Figure, TimeOfDay};
-use self::rich::{Inline, Placeholder, RichText, parse_markdown};
+use self::rich::{Inline, Placeholder, PlaceholderOrigin, RichText, parse_markdown};
 pub use self::sections::{AddedSection, Subsection};
 use crate::diagnostics::{Diagnostic, Location};
+use crate::language::Language;
 use crate::sources::YamlDocument;
+use crate::sources::localize::Translation;
 
 /// What a section holds, and so how its file is read and laid out.
 ///
@@ -181,6 +183,10 @@ pub struct Report {
     pub agenda: Option<Agenda>,
     /// The sections added in the layout whose files exist, by id.
     pub added: BTreeMap<String, AddedSection>,
+    /// Plain texts (names of groups, agenda items, titles) that have no
+    /// text in the report's language and are printed in the primary one:
+    /// each document flags them at the start of their section.
+    pub untranslated: Vec<Placeholder>,
     /// The references to other reports, in reading order.
     references: Vec<(rich::ReportRef, Location)>,
 }
@@ -215,7 +221,14 @@ pub struct Organisation {
 impl Organisation {
     /// The name as it reads in a sentence: "the Internet Society".
     pub fn in_sentence(&self) -> String {
-        match &self.article {
+        match self
+            .article
+            .as_deref()
+            .map(str::trim)
+            .filter(|a| !a.is_empty())
+        {
+            // An elided article joins the name: "l'Internet Society".
+            Some(article) if article.ends_with(['\'', '’']) => format!("{article}{}", self.name),
             Some(article) => format!("{article} {}", self.name),
             None => self.name.clone(),
         }
@@ -502,6 +515,7 @@ impl Report {
         for section in self.added.values() {
             found.extend(section.placeholders());
         }
+        found.extend(&self.untranslated);
         found
     }
 }
@@ -786,20 +800,29 @@ pub fn series_file_schema(generator: SchemaGenerator) -> Schema {
 ///
 /// `has_glyph` says whether the report's fonts can show a character; text
 /// they cannot is reported, never printed as empty boxes.
+///
+/// The sources are read in one language (see
+/// [`crate::sources::localize`]); `translating` is that language when it
+/// is not the primary one, in which a plain string is written: a plain
+/// text that is to be translated is then flagged as missing in it.
 pub fn build_report(
     sources: &ReportSources,
     added: &[SectionShape],
     has_glyph: &dyn Fn(char) -> bool,
+    translating: Option<&Language>,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Report> {
+    let mut untranslated = Vec::new();
     let series = sources
         .series
         .as_ref()
-        .and_then(|doc| build_series(doc, problems));
+        .and_then(|doc| build_series(doc, translating, &mut untranslated, problems));
     let section = |kind: SectionKind| sources.sections.get(kind.name());
     let mut cx = Context {
         problems,
         has_glyph,
+        translating,
+        untranslated,
     };
     let mut meeting = section(SectionKind::Meeting).and_then(|d| cx.meeting(d));
     let overview = section(SectionKind::Overview).and_then(|d| cx.overview(d));
@@ -834,6 +857,7 @@ pub fn build_report(
         panel_updates,
         agenda,
         added,
+        untranslated: cx.untranslated,
         references: Vec::new(),
     })
     .map(|mut report| {
@@ -842,8 +866,26 @@ pub fn build_report(
     })
 }
 
-fn build_series(doc: &YamlDocument, problems: &mut Vec<Diagnostic>) -> Option<Series> {
+fn build_series(
+    doc: &YamlDocument,
+    translating: Option<&Language>,
+    untranslated: &mut Vec<Placeholder>,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Series> {
     let file: SeriesFile = decode(doc, "", &doc.value, "the series file", problems)?;
+    for (path, text) in [
+        ("process.name", Some(file.process.name.as_str())),
+        ("process.theme", Some(file.process.theme.as_str())),
+    ] {
+        untranslated.extend(untranslated_placeholder(doc, path, text, translating));
+    }
+    for (key, values) in [("partners", &file.partners), ("assisting", &file.assisting)] {
+        for (i, value) in values.iter().enumerate() {
+            let path = format!("{key}[{i}].article");
+            let article = value.get("article").and_then(serde_yaml::Value::as_str);
+            untranslated.extend(untranslated_placeholder(doc, &path, article, translating));
+        }
+    }
     let mut organisations = |values: &[serde_yaml::Value], key: &str| -> Vec<Organisation> {
         values
             .iter()
@@ -876,9 +918,108 @@ fn build_series(doc: &YamlDocument, problems: &mut Vec<Diagnostic>) -> Option<Se
 struct Context<'a> {
     problems: &'a mut Vec<Diagnostic>,
     has_glyph: &'a dyn Fn(char) -> bool,
+    translating: Option<&'a Language>,
+    untranslated: Vec<Placeholder>,
+}
+
+/// The flag of a field to translate that has no text in the document's
+/// language: a map by language without its entry, or, in a language other
+/// than the primary one (`translating`), plain text, which is the
+/// primary's. A field empty in the primary language too is simply
+/// missing, and flagged as such.
+fn untranslated_placeholder(
+    doc: &YamlDocument,
+    path: &str,
+    text: Option<&str>,
+    translating: Option<&Language>,
+) -> Option<Placeholder> {
+    let (language, primary) = match doc.translation(path) {
+        Some(Translation::Given { .. }) => return None,
+        Some(Translation::Missing { primary }) => {
+            let language = doc.language()?;
+            match primary {
+                Some(p) if !p.trim().is_empty() => (language, Some(p.clone())),
+                // Empty in the primary language too: the text itself is
+                // still to be written, and flagged as such.
+                _ => return None,
+            }
+        }
+        None => {
+            let text = text?.trim();
+            if text.is_empty() || is_marker(text) {
+                return None;
+            }
+            (translating?, Some(text.to_string()))
+        }
+    };
+    let quoted = primary
+        .as_deref()
+        .map(|p| format!(": \"{}\"", excerpt(p)))
+        .unwrap_or_default();
+    Some(Placeholder {
+        note: format!(
+            "{} translation missing for `{path}`{quoted}",
+            language.name()
+        ),
+        location: doc.location(path),
+        origin: PlaceholderOrigin::Translation {
+            language: language.name(),
+            primary,
+        },
+    })
+}
+
+/// The start of a text, on one line, for a message or a flag.
+fn excerpt(text: &str) -> String {
+    const MAX_CHARS: usize = 80;
+    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if line.chars().count() <= MAX_CHARS {
+        line
+    } else {
+        let cut: String = line.chars().take(MAX_CHARS).collect();
+        format!("{}…", cut.trim_end())
+    }
 }
 
 impl Context<'_> {
+    /// Where the text of the field at `path` is written in the document's
+    /// language, with the fingerprint of that text: the field's own
+    /// entry of its map by language (`introduction.fr`), also when it is
+    /// still to be written, so that `report pull` never writes a
+    /// translation over the primary text.
+    fn source_field(
+        &self,
+        doc: &YamlDocument,
+        path: &str,
+        text: Option<&str>,
+    ) -> field::SourceField {
+        let own_entry = |language: &Language| format!("{path}.{}", language.code);
+        let (path, text) = match (doc.translation(path), self.translating) {
+            (Some(Translation::Given { source_path }), _) => (source_path.clone(), text),
+            (Some(Translation::Missing { .. }), _) => match doc.language() {
+                Some(language) => (own_entry(language), None),
+                None => (path.to_string(), None),
+            },
+            (None, Some(language)) => (own_entry(language), None),
+            (None, None) => (path.to_string(), text),
+        };
+        field::SourceField {
+            file: doc.file.display_path.clone(),
+            path,
+            fingerprint: field::fingerprint(text.unwrap_or_default()),
+        }
+    }
+
+    /// A one-line text to translate (a group's name, an agenda item): when
+    /// it has no text in the document's language, the primary language's
+    /// is printed and its section flags it.
+    fn translated_line(&mut self, text: &str, doc: &YamlDocument, path: &str) -> String {
+        if let Some(flag) = untranslated_placeholder(doc, path, Some(text), self.translating) {
+            self.untranslated.push(flag);
+        }
+        self.line(text, doc, path)
+    }
+
     /// Removes control characters, which would make `document.xml`
     /// unreadable and are never meant, and says where they were.
     fn clean(&mut self, text: &str, doc: &YamlDocument, path: &str) -> String {
@@ -957,6 +1098,13 @@ impl Context<'_> {
         path: &str,
         what: &str,
     ) -> RichText {
+        if let Some(flag) = untranslated_placeholder(doc, path, text, self.translating) {
+            return RichText {
+                blocks: vec![rich::Block::Paragraph {
+                    content: vec![Inline::Placeholder(flag)],
+                }],
+            };
+        }
         let text = text.map(|t| self.clean(t, doc, path)).unwrap_or_default();
         if text.trim().is_empty() {
             return RichText::placeholder(
@@ -985,6 +1133,7 @@ impl Context<'_> {
         match text.map(|t| self.line(t, doc, path)) {
             Some(t) if !t.is_empty() && !is_marker(&t) => Fact::Given(t),
             _ => Fact::Missing(Placeholder {
+                origin: Default::default(),
                 note: format!("{what} is still to be given"),
                 location: self.where_missing(doc, path),
             }),
@@ -1001,6 +1150,7 @@ impl Context<'_> {
         let file: MeetingFile = decode(doc, "", &doc.value, "the meeting facts", self.problems)?;
         let date = match file.date.as_deref().map(str::trim) {
             None | Some("") => Some(Fact::Missing(Placeholder {
+                origin: Default::default(),
                 note: "The meeting's date is still to be given".into(),
                 location: self.where_missing(doc, "date"),
             })),
@@ -1063,12 +1213,20 @@ impl Context<'_> {
         }
         // The title is made from the ordinal: while it is missing, the
         // report is flagged and the title shows where it goes.
-        let ordinal = self.fact(
-            file.ordinal.as_deref(),
+        let ordinal = match untranslated_placeholder(
             doc,
             "ordinal",
-            "How the title names the meeting (its ordinal)",
-        );
+            file.ordinal.as_deref(),
+            self.translating,
+        ) {
+            Some(flag) => Fact::Missing(flag),
+            None => self.fact(
+                file.ordinal.as_deref(),
+                doc,
+                "ordinal",
+                "How the title names the meeting (its ordinal)",
+            ),
+        };
         let mut organisations = |values: &Option<Vec<serde_yaml::Value>>, key: &str| {
             values.as_ref().map(|values| {
                 values
@@ -1132,6 +1290,7 @@ impl Context<'_> {
                         .at(doc.location(path)),
                 );
                 return Fact::Missing(Placeholder {
+                    origin: Default::default(),
                     note: format!("{what} is still to be given"),
                     location: doc.location(path),
                 });
@@ -1139,6 +1298,7 @@ impl Context<'_> {
         };
         match text.as_deref().map(str::trim) {
             None | Some("") => Fact::Missing(Placeholder {
+                origin: Default::default(),
                 note: format!("{what} is still to be given"),
                 location: self.where_missing(doc, path),
             }),
@@ -1153,6 +1313,7 @@ impl Context<'_> {
                             ),
                     );
                     Fact::Missing(Placeholder {
+                        origin: Default::default(),
                         note: format!("{what} is still to be given"),
                         location: doc.location(path),
                     })
@@ -1180,11 +1341,7 @@ impl Context<'_> {
                 ("introduction", &file.introduction),
                 ("paragraphs", &file.paragraphs),
             ]
-            .map(|(key, text)| field::SourceField {
-                file: doc.file.display_path.clone(),
-                path: key.to_string(),
-                fingerprint: field::fingerprint(text.as_deref().unwrap_or_default()),
-            }),
+            .map(|(key, text)| self.source_field(doc, key, text.as_deref())),
         })
     }
 
@@ -1200,7 +1357,7 @@ impl Context<'_> {
             "the stakeholders section",
             self.problems,
         )?;
-        let lead_in = self.line(&file.lead_in, doc, "lead_in");
+        let lead_in = self.translated_line(&file.lead_in, doc, "lead_in");
         let names: Vec<String> = file
             .organisations
             .unwrap_or_default()
@@ -1237,6 +1394,7 @@ impl Context<'_> {
             )
         } else if names.is_empty() {
             Fact::Missing(Placeholder {
+                origin: Default::default(),
                 note: "The list of stakeholders represented (by registration) is still to be given"
                     .into(),
                 location: if doc.has("organisations") {
@@ -1267,7 +1425,7 @@ impl Context<'_> {
             else {
                 continue;
             };
-            let name = self.line(&group.name, doc, &format!("{path}.name"));
+            let name = self.translated_line(&group.name, doc, &format!("{path}.name"));
             groups.push(WorkingGroup {
                 previous_mandate: self.prose(
                     group.previous_mandate.as_deref(),
@@ -1292,15 +1450,14 @@ impl Context<'_> {
                     ("introduction", &group.introduction),
                     ("discussion", &group.discussion),
                 ]
-                .map(|(key, text)| field::SourceField {
-                    file: doc.file.display_path.clone(),
-                    path: format!("{path}.{key}"),
-                    fingerprint: field::fingerprint(text.as_deref().unwrap_or_default()),
+                .map(|(key, text)| {
+                    self.source_field(doc, &format!("{path}.{key}"), text.as_deref())
                 }),
                 name,
             });
         }
         let groups = Fact::entries(groups, file.groups.len(), || Placeholder {
+            origin: Default::default(),
             note: "The working groups' updates are still to be written: no group is listed".into(),
             location: doc.key_location("groups"),
         });
@@ -1348,7 +1505,7 @@ impl Context<'_> {
                         title: s
                             .title
                             .as_ref()
-                            .map(|t| self.line(t, doc, &format!("{at}.title"))),
+                            .map(|t| self.translated_line(t, doc, &format!("{at}.title"))),
                         organisation: s
                             .organisation
                             .as_ref()
@@ -1358,12 +1515,13 @@ impl Context<'_> {
                 .collect();
             rows.push(AgendaRow {
                 time,
-                item: self.line(&row.item, doc, &format!("{path}.item")),
+                item: self.translated_line(&row.item, doc, &format!("{path}.item")),
                 speakers,
                 details,
             });
         }
         let rows = Fact::entries(rows, file.items.len(), || Placeholder {
+            origin: Default::default(),
             note: "The agenda is still to be given: it lists no item".into(),
             location: doc.key_location("items"),
         });

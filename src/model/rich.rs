@@ -141,6 +141,28 @@ pub struct Placeholder {
     pub note: String,
     /// Where the editor writes it.
     pub location: Location,
+    /// Who wrote the note, which decides what a document in another
+    /// language shows.
+    #[serde(default)]
+    pub origin: PlaceholderOrigin,
+}
+
+/// Where a placeholder's note comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlaceholderOrigin {
+    /// A value the sources lack; the note is the tool's own, in English.
+    #[default]
+    Missing,
+    /// An editor's marker such as `[TBD: ...]`; the note is the editor's.
+    Note,
+    /// A field with no text in the document's language.
+    Translation {
+        /// The language missing, `French`.
+        language: String,
+        /// The primary language's text, for the translator.
+        primary: Option<String>,
+    },
 }
 
 /// Rich text made of blocks.
@@ -197,6 +219,7 @@ impl RichText {
     /// A single placeholder block.
     pub fn placeholder(note: impl Into<String>, location: Location) -> Self {
         let flag = Inline::Placeholder(Placeholder {
+            origin: Default::default(),
             note: note.into(),
             location,
         });
@@ -755,6 +778,7 @@ fn mark_inlines(inlines: &mut Vec<Inline>, locate: &mut dyn FnMut(&str) -> Locat
                             text: t.to_string(),
                         },
                         Piece::Note(note) => Inline::Placeholder(Placeholder {
+                            origin: PlaceholderOrigin::Note,
                             note: note.to_string(),
                             location: locate(note),
                         }),

@@ -175,6 +175,7 @@ impl Context<'_> {
                     })
                     .collect();
                 let items = Fact::entries(items, file.items.len(), || Placeholder {
+                    origin: Default::default(),
                     note: format!(
                         "The {} section is still to be written: it lists no item",
                         shape.title
@@ -195,7 +196,8 @@ impl Context<'_> {
                     else {
                         continue;
                     };
-                    let heading = self.line(&sub.heading, doc, &format!("{path}.heading"));
+                    let heading =
+                        self.translated_line(&sub.heading, doc, &format!("{path}.heading"));
                     if heading.is_empty() {
                         self.problems.push(
                             Diagnostic::error(format!(
@@ -306,6 +308,7 @@ impl Context<'_> {
             }
         }
         let rows = Fact::entries(rows, file.rows.len(), || Placeholder {
+            origin: Default::default(),
             note: format!(
                 "The {} section is still to be written: it has no row",
                 shape.title

@@ -792,7 +792,13 @@ fn inline_markdown(
     }
     // A flag left as built is not text; one typed over keeps its words
     // but not the flag's bold.
-    let prefix = format!("{}:", context.flag_label);
+    // Recorded with its colon (and a language's space before it); DOCX
+    // files of earlier builds recorded the word alone.
+    let prefix = if context.flag_label.ends_with(':') {
+        context.flag_label.to_string()
+    } else {
+        format!("{}:", context.flag_label)
+    };
     let mut kept = Vec::new();
     for mut s in merged {
         if s.flag {

@@ -240,6 +240,7 @@ pub fn pull(project: &Project, docx_path: &Path, options: &PullOptions) -> PullS
         }
         if let Some(doc) = documents.get(&f.file)
             && edit::text_at(doc, &f.path).is_none()
+            && new_translation(doc, &f.path).is_none()
         {
             diagnostics.push(
                 Diagnostic::error(format!(
@@ -346,6 +347,12 @@ pub fn pull(project: &Project, docx_path: &Path, options: &PullOptions) -> PullS
             );
         }
     }
+    // The primary language, under which a plain text goes when a
+    // translation is added beside it.
+    let primary = project
+        .layout()
+        .ok()
+        .map(|layout| layout.languages.primary().code.clone());
     let mut written = Vec::new();
     let mut diff = String::new();
     let mut failed = false;
@@ -367,7 +374,16 @@ pub fn pull(project: &Project, docx_path: &Path, options: &PullOptions) -> PullS
                     break;
                 }
             };
-            match edit::replace_text(&doc, path, new) {
+            let edited = match (edit::text_at(&doc, path), new_translation(&doc, path)) {
+                (None, Some((parent, language))) => match &primary {
+                    Some(primary) => edit::add_translation(&doc, parent, primary, language, new),
+                    None => Err(format!(
+                        "`{path}` is a translation, and the layout, which names the primary language, cannot be read"
+                    )),
+                },
+                _ => edit::replace_text(&doc, path, new),
+            };
+            match edited {
                 Ok(t) => text = t,
                 Err(e) => {
                     diagnostics.push(Diagnostic::error(e).at(original.location(path)));
@@ -487,4 +503,22 @@ pub fn run(project: &Project, args: &crate::cli::PullArgs) -> Outcome {
         eprintln!("nothing to pull: no field changed in the DOCX");
     }
     summary.outcome
+}
+
+/// When `path` is a translation the YAML does not have yet (`name.fr`
+/// beside a plain `name`, or missing from its map by language), the text
+/// it goes with and the language.
+fn new_translation<'a>(doc: &YamlDocument, path: &'a str) -> Option<(&'a str, &'a str)> {
+    let (parent, language) = path.rsplit_once('.')?;
+    if !crate::language::looks_like_language_key(language) || edit::text_at(doc, path).is_some() {
+        return None;
+    }
+    match edit::value_at(&doc.value, parent)? {
+        serde_yaml::Value::Mapping(map) => map
+            .values()
+            .all(|v| v.is_string() || v.is_null())
+            .then_some((parent, language)),
+        serde_yaml::Value::String(_) | serde_yaml::Value::Null => Some((parent, language)),
+        _ => None,
+    }
 }

@@ -64,18 +64,24 @@ pub fn text_at(doc: &YamlDocument, path: &str) -> Option<String> {
     }
 }
 
-/// `doc`'s text with the value at `path` replaced by `new` (an empty
-/// string leaves the key empty). Multi-line text is written as a `|`
-/// block scalar, one line as a plain scalar when that reads back the
-/// same, else double-quoted.
-pub fn replace_text(doc: &YamlDocument, path: &str, new: &str) -> Result<String, String> {
+/// Where a key's value is written in a file's text.
+struct Extent {
+    /// The column of the key, counted in characters from 0.
+    indent: usize,
+    /// The byte where the value starts, just after `key:`.
+    start: usize,
+    /// The byte where the value ends, before the line break.
+    end: usize,
+    /// A comment standing alone after `key:`, which the value's new text
+    /// keeps.
+    comment: Option<String>,
+    /// What follows `key:` on its line, trimmed.
+    rest: String,
+}
+
+/// Finds the text of the value at `path`, a mapping key.
+fn extent(doc: &YamlDocument, path: &str) -> Result<Extent, String> {
     let text = &doc.file.text;
-    if !doc.has(path) || text_at(doc, path).is_none() {
-        return Err(format!(
-            "`{path}` is not a text value in {}",
-            doc.file.display_path.display()
-        ));
-    }
     let key = path
         .rsplit('.')
         .next()
@@ -101,7 +107,7 @@ pub fn replace_text(doc: &YamlDocument, path: &str, new: &str) -> Result<String,
         .ok_or_else(|| format!("cannot find `{key}:` at {location}"))?;
     let line_start: usize = lines[..key_line].iter().map(|l| l.len()).sum();
     // `after_key` is the end of `line`: the value starts where it does.
-    let value_start = line_start + line.len() - after_key.len();
+    let start = line_start + line.len() - after_key.len();
     let rest = after_key.trim_end_matches('\n').trim();
     let comment = rest.starts_with('#').then(|| rest.to_string());
     // The value's lines: those below the key indented deeper than it.
@@ -128,15 +134,25 @@ pub fn replace_text(doc: &YamlDocument, path: &str, new: &str) -> Result<String,
             last -= 1;
         }
     }
-    let value_end: usize = lines[..=last].iter().map(|l| l.len()).sum::<usize>()
+    let end: usize = lines[..=last].iter().map(|l| l.len()).sum::<usize>()
         - (lines[last].len() - lines[last].trim_end_matches('\n').len());
+    Ok(Extent {
+        indent,
+        start,
+        end,
+        comment,
+        rest: rest.to_string(),
+    })
+}
+
+/// The ways of writing `new` as the value of a key at column `indent`,
+/// each with the value it reads back as: multi-line text as a `|` block
+/// scalar, one line plain when that reads back the same, else
+/// double-quoted, and empty text as nothing.
+fn written_forms(new: &str, indent: usize, after_comment: &str) -> Vec<(String, Value)> {
     let pad = " ".repeat(indent + 2);
-    let after_comment = comment
-        .as_ref()
-        .map(|c| format!(" {c}"))
-        .unwrap_or_default();
-    let candidates: Vec<(String, Value)> = if new.is_empty() {
-        vec![(after_comment.clone(), Value::Null)]
+    if new.is_empty() {
+        vec![(after_comment.to_string(), Value::Null)]
     } else if new.contains('\n') {
         let body: Vec<String> = new
             .trim_end_matches('\n')
@@ -166,9 +182,21 @@ pub fn replace_text(doc: &YamlDocument, path: &str, new: &str) -> Result<String,
                 Value::String(new.to_string()),
             ),
         ]
-    };
+    }
+}
+
+/// The first of `candidates` (the value's new text, and the value it
+/// stands for) that, put in place of `doc`'s value at `path`, changes
+/// nothing else in the document.
+fn first_faithful(
+    doc: &YamlDocument,
+    path: &str,
+    at: &Extent,
+    candidates: Vec<(String, Value)>,
+) -> Result<String, String> {
+    let text = &doc.file.text;
     for (written, value) in candidates {
-        let edited = format!("{}{}{}", &text[..value_start], written, &text[value_end..]);
+        let edited = format!("{}{}{}", &text[..at.start], written, &text[at.end..]);
         let mut expected = doc.value.clone();
         if let Some(slot) = value_at_mut(&mut expected, path) {
             *slot = value;
@@ -183,17 +211,127 @@ pub fn replace_text(doc: &YamlDocument, path: &str, new: &str) -> Result<String,
     ))
 }
 
+/// `doc`'s text with the value at `path` replaced by `new` (an empty
+/// string leaves the key empty). Multi-line text is written as a `|`
+/// block scalar, one line as a plain scalar when that reads back the
+/// same, else double-quoted.
+pub fn replace_text(doc: &YamlDocument, path: &str, new: &str) -> Result<String, String> {
+    if !doc.has(path) || text_at(doc, path).is_none() {
+        return Err(format!(
+            "`{path}` is not a text value in {}",
+            doc.file.display_path.display()
+        ));
+    }
+    let at = extent(doc, path)?;
+    let after_comment = at
+        .comment
+        .as_ref()
+        .map(|c| format!(" {c}"))
+        .unwrap_or_default();
+    let candidates = written_forms(new, at.indent, &after_comment);
+    first_faithful(doc, path, &at, candidates)
+}
+
+/// `doc`'s text with an entry `language: new` added to the text at
+/// `path`: to its map by language, or, when it is plain text, by making
+/// it one whose `primary` entry is that text as it was written. What
+/// `report pull` does with a translation typed into a DOCX in another
+/// language.
+pub fn add_translation(
+    doc: &YamlDocument,
+    path: &str,
+    primary: &str,
+    language: &str,
+    new: &str,
+) -> Result<String, String> {
+    let at = extent(doc, path)?;
+    let text = &doc.file.text;
+    let old = value_at(&doc.value, path).cloned().unwrap_or(Value::Null);
+    let mut candidates = Vec::new();
+    match &old {
+        Value::Mapping(map) if at.rest.starts_with('{') => {
+            // A flow map, `{ en: ... }`: the entry goes before its `}`.
+            let written = &text[at.start..at.end];
+            let close = written.rfind('}').ok_or("no closing brace")?;
+            let quoted = serde_json::to_string(new).unwrap_or_default();
+            let separator = if map.is_empty() { "" } else { ", " };
+            let mut entries = map.clone();
+            entries.insert(language.into(), Value::String(new.to_string()));
+            candidates.push((
+                format!(
+                    "{}{separator}{language}: {quoted} {}",
+                    written[..close].trim_end(),
+                    &written[close..]
+                ),
+                Value::Mapping(entries),
+            ));
+        }
+        Value::Mapping(map) => {
+            // A block map: the entry goes after its last line, indented as
+            // its first.
+            let written = &text[at.start..at.end];
+            let entry_indent = written
+                .lines()
+                .skip(1)
+                .find(|l| !l.trim().is_empty() && !l.trim_start().starts_with('#'))
+                .map_or(at.indent + 2, |l| {
+                    l.chars().take_while(|c| *c == ' ').count()
+                });
+            let mut entries = map.clone();
+            let value = written_forms(new, entry_indent, "");
+            for (form, read) in value {
+                entries.insert(language.into(), read);
+                candidates.push((
+                    format!("{written}\n{}{language}:{form}", " ".repeat(entry_indent)),
+                    Value::Mapping(entries.clone()),
+                ));
+            }
+        }
+        Value::String(_) | Value::Null => {
+            let pad = " ".repeat(at.indent + 2);
+            let written = &text[at.start..at.end];
+            // The text as written moves under `primary:`, two columns in.
+            let mut moved = String::new();
+            for (i, line) in written.split('\n').enumerate() {
+                if i > 0 {
+                    moved.push('\n');
+                    if !line.is_empty() {
+                        moved.push_str("  ");
+                    }
+                }
+                moved.push_str(line);
+            }
+            let head = at
+                .comment
+                .as_ref()
+                .map(|c| format!(" {c}"))
+                .unwrap_or_default();
+            let moved = if at.comment.is_some() {
+                String::new()
+            } else {
+                moved
+            };
+            for (form, read) in written_forms(new, at.indent + 2, "") {
+                let mut entries = serde_yaml::Mapping::new();
+                entries.insert(primary.into(), old.clone());
+                entries.insert(language.into(), read);
+                candidates.push((
+                    format!("{head}\n{pad}{primary}:{moved}\n{pad}{language}:{form}"),
+                    Value::Mapping(entries),
+                ));
+            }
+        }
+        _ => return Err(format!("`{path}` is not text")),
+    }
+    first_faithful(doc, path, &at, candidates)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sources::{SourceFile, parse_yaml};
 
     fn doc(text: &str) -> YamlDocument {
-        parse_yaml(SourceFile {
-            display_path: "t.yaml".into(),
-            text: text.into(),
-        })
-        .unwrap()
+        crate::sources::parse_text(text)
     }
 
     #[test]
@@ -207,6 +345,46 @@ mod tests {
         let out = replace_text(&doc(text), "groups[0].discussion", "y: z").unwrap();
         assert!(
             out.contains("    discussion: \"y: z\"\n\n  - name: B"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn adds_a_translation_to_plain_text_and_to_maps() {
+        let text = "groups:\n  - name: A # note\n    discussion: |\n      Para one.\n\n      Para two.\n    introduction:\n      en: Intro\n    previous_mandate: { en: Old }\n";
+        let out = add_translation(
+            &doc(text),
+            "groups[0].discussion",
+            "en",
+            "fr",
+            "Un.\n\nDeux.",
+        )
+        .unwrap();
+        assert_eq!(
+            out,
+            "groups:\n  - name: A # note\n    discussion:\n      en: |\n        Para one.\n\n        Para two.\n      fr: |\n        Un.\n\n        Deux.\n    introduction:\n      en: Intro\n    previous_mandate: { en: Old }\n"
+        );
+        let out =
+            add_translation(&doc(text), "groups[0].introduction", "en", "fr", "Intro FR").unwrap();
+        assert!(
+            out.contains("    introduction:\n      en: Intro\n      fr: Intro FR\n"),
+            "{out}"
+        );
+        let out = add_translation(
+            &doc(text),
+            "groups[0].previous_mandate",
+            "en",
+            "fr",
+            "Ancien",
+        )
+        .unwrap();
+        assert!(
+            out.contains("previous_mandate: { en: Old, fr: \"Ancien\" }"),
+            "{out}"
+        );
+        let out = add_translation(&doc(text), "groups[0].name", "en", "fr", "Un: deux").unwrap();
+        assert!(
+            out.contains("  - name:\n      en: A # note\n      fr: \"Un: deux\"\n"),
             "{out}"
         );
     }

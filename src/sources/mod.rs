@@ -10,6 +10,7 @@
 //! platform's export of the registrations, of which it keeps three columns.
 
 pub mod edit;
+pub mod localize;
 pub mod registrations;
 
 use std::collections::HashMap;
@@ -45,6 +46,10 @@ pub struct YamlDocument {
     /// What the file says.
     pub value: serde_yaml::Value,
     positions: HashMap<String, NodePosition>,
+    /// What each map by language held, once read in one language.
+    translations: HashMap<String, localize::Translation>,
+    /// The language it was read in, if any (see [`localize`]).
+    language: Option<crate::language::Language>,
 }
 
 /// Where a node starts, and how its text was written.
@@ -252,6 +257,8 @@ pub fn parse_yaml(file: SourceFile) -> Result<YamlDocument, Diagnostic> {
         file,
         value,
         positions: recorder.positions,
+        translations: HashMap::new(),
+        language: None,
     })
 }
 
@@ -482,16 +489,23 @@ impl MarkedEventReceiver for PositionRecorder {
     }
 }
 
+/// A document parsed from `text`, as if read from `t.yaml`, for unit
+/// tests of what reads documents.
+#[cfg(test)]
+pub(crate) fn parse_text(text: &str) -> YamlDocument {
+    parse_yaml(SourceFile {
+        display_path: "t.yaml".into(),
+        text: text.into(),
+    })
+    .expect("valid YAML")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn parse(text: &str) -> YamlDocument {
-        parse_yaml(SourceFile {
-            display_path: "t.yaml".into(),
-            text: text.into(),
-        })
-        .unwrap()
+        parse_text(text)
     }
 
     #[test]

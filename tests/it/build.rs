@@ -362,7 +362,7 @@ fn renaming_a_heading_in_the_layout_changes_both_documents() {
     let project = TempProject::new(None);
     project.replace(
         "layouts/report.yaml",
-        "heading: Overview",
+        "heading: { en: Overview, fr: Aperçu }",
         "heading: Summary of the Process",
     );
     let output = project.run(&["build"]);

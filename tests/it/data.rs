@@ -3,6 +3,9 @@
 
 use crate::support::*;
 
+/// The meeting's location as the seed writes it, in both languages.
+const LOCATION: &str = "location:\n  en: Ottawa, Ontario Canada\n  fr: Ottawa (Ontario) Canada";
+
 /// Strings that would break a pipeline that let data become Typst,
 /// Handlebars or XML.
 fn hostile() -> Vec<String> {
@@ -124,7 +127,7 @@ fn control_characters_are_removed_with_a_warning() {
     let project = TempProject::new(None);
     project.replace(
         "report-data/06-sixth-meeting/meeting.yaml",
-        "location: Ottawa, Ontario Canada",
+        LOCATION,
         "location: \"Ottawa,\\u0007 Ontario\\u0000 Canada\"",
     );
     let output = project.run(&["build"]);
@@ -146,11 +149,7 @@ fn a_ten_thousand_character_word_wraps_and_is_kept_whole() {
     let project = TempProject::new(None);
     let word = format!("{}END", "x".repeat(10_000));
     let path = "report-data/06-sixth-meeting/meeting.yaml";
-    project.replace(
-        path,
-        "location: Ottawa, Ontario Canada",
-        &format!("location: {word}"),
-    );
+    project.replace(path, LOCATION, &format!("location: {word}"));
     let output = project.run(&["build"]);
     assert!(output.status.success(), "{}", stderr(&output));
     let running = "Enhancing IoT Security · Report on Sixth and Final Multistakeholder Meeting";
@@ -168,11 +167,7 @@ fn a_ten_thousand_character_word_wraps_and_is_kept_whole() {
 fn a_character_no_font_has_is_named_not_printed_as_a_box() {
     let project = TempProject::new(None);
     let path = "report-data/06-sixth-meeting/meeting.yaml";
-    project.replace(
-        path,
-        "location: Ottawa, Ontario Canada",
-        "location: Ottawa 中",
-    );
+    project.replace(path, LOCATION, "location: Ottawa 中");
     let output = project.run(&["build"]);
     assert!(output.status.success(), "{}", stderr(&output));
     assert!(

@@ -15,6 +15,7 @@ fn build(project: &TempProject) -> Outcome {
         pdf: true,
         docx: true,
         jobs: None,
+        language: None,
     };
     let summary = Project::new(project.root()).build(&[], &options);
     if summary.outcome != Outcome::Success {

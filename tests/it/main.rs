@@ -1,6 +1,7 @@
 //! The integration tests: one binary, fixture projects under
 //! `tests/fixtures/`, real outputs read back through real tools.
 
+mod bilingual;
 mod build;
 mod data;
 mod docx_schema;

@@ -60,8 +60,13 @@ fn bookmark_of(docx: &Path, path: &str) -> String {
 /// typing: the flag's runs replaced by typed runs (italic, a link), a
 /// second paragraph and a bulleted one inserted inside the field.
 fn word_edit(project: &TempProject, out: &Path) {
-    let docx = project.path(DOCX);
-    let bookmark = bookmark_of(&docx, "groups[0].introduction");
+    word_edit_in(project, DOCX, "groups[0].introduction", out);
+}
+
+/// [`word_edit`] of the field at `field` of the DOCX at `docx`.
+pub fn word_edit_in(project: &TempProject, docx: &str, field: &str, out: &Path) {
+    let docx = project.path(docx);
+    let bookmark = bookmark_of(&docx, field);
     edit_docx(&docx, out, |name, text| {
         match name {
         "word/document.xml" => {
@@ -274,7 +279,7 @@ fn pull_refuses_foreign_documents() {
     assert!(output.status.success());
     project.replace(
         PANEL,
-        "  - name: Network Resiliency\n    previous_mandate:\n    introduction:\n    discussion:\n",
+        "  - name: { en: Network Resiliency, fr: Résilience des réseaux }\n    previous_mandate:\n    introduction:\n    discussion:\n",
         "",
     );
     let edited = project.path("edited.docx");
@@ -376,9 +381,9 @@ mod property {
             let quoted = |t: &str| serde_json::to_string(t).unwrap();
             project.replace(
                 PANEL,
-                "    introduction:\n    discussion:\n\n  - name: Labeling",
+                "    introduction:\n    discussion:\n\n  - name: { en: Labeling, fr: Étiquetage }",
                 &format!(
-                    "    introduction: {}\n    discussion: {}\n\n  - name: Labeling",
+                    "    introduction: {}\n    discussion: {}\n\n  - name: {{ en: Labeling, fr: Étiquetage }}",
                     quoted(&intro),
                     quoted(&discussion)
                 ),

@@ -99,8 +99,8 @@ fn added_sections_are_gated_and_their_placeholders_listed() {
     // A required section's file is checked like a built-in one's.
     project.replace(
         "layouts/report.yaml",
-        "    heading: Next Steps\n    when_absent: omit\n",
-        "    heading: Next Steps\n    required: true\n",
+        "    heading: { en: Next Steps, fr: Prochaines étapes }\n    when_absent: omit\n",
+        "    heading: { en: Next Steps, fr: Prochaines étapes }\n    required: true\n",
     );
     std::fs::remove_file(project.path(&format!("{DIR}/next-steps.yaml"))).unwrap();
     let output = project.run(&["check"]);

@@ -97,7 +97,7 @@ pub fn outside_fingerprint(text: &str) -> String {
 /// `docProps/custom.xml` for the DOCX `docx` (docx-rs's archive), naming
 /// the report, each field with its fingerprints, and the text outside.
 pub fn custom_properties(docx: &[u8], view: &ReportView, marks: &[FieldMark]) -> String {
-    let flag = &view.layout.labels.flag;
+    let flag = &view.flag_prefix.trim_end().to_string();
     let reading = DocxParts::from_zip(docx).and_then(|parts| read(&parts, flag).ok());
     let mut properties = vec![
         (REPORT_PROPERTY.to_string(), view.report.clone()),

@@ -552,12 +552,13 @@ impl Writer<'_> {
         let mut segment = String::new();
         let mut current = 0;
         for c in text.chars() {
+            let probe = as_shaped(c);
             let font = if joins_previous(c) && !segment.is_empty() {
                 current
             } else {
                 self.chain
                     .iter()
-                    .position(|(_, face)| face.is_some_and(|f| f.covers(c)))
+                    .position(|(_, face)| face.is_some_and(|f| f.covers(probe)))
                     .unwrap_or(0)
             };
             if font != current && !segment.is_empty() {
@@ -577,7 +578,7 @@ impl Writer<'_> {
     fn text_width(&mut self, text: &str, bold: bool) -> f64 {
         let size = self.geometry.size();
         let mut width = 0.0;
-        for c in text.chars() {
+        for c in text.chars().map(as_shaped) {
             let font = self
                 .chain
                 .iter()
@@ -634,6 +635,10 @@ impl Writer<'_> {
             if let Some(heading) = &section.heading {
                 items.push(self.heading(heading, 1, section.new_page));
             }
+            for flag in &section.flags {
+                let flag = self.flag_block(&flag.note);
+                items.push(BodyItem::Paragraph(Box::new(flag)));
+            }
             match &section.body {
                 SectionBody::Missing { placeholder } => {
                     let flag = self.flag_block(&placeholder.note);
@@ -645,7 +650,8 @@ impl Writer<'_> {
                     let space = self.text_width(" ", false) / self.geometry.size();
                     let tab = self.geometry.fact_tab(space);
                     for (index, fact) in facts.iter().enumerate() {
-                        let label = self.text(&format!("{}:", fact.label), Format::BOLD);
+                        let label =
+                            self.text(&format!("{}{}", fact.label, self.view.colon), Format::BOLD);
                         let before = if index == 0 {
                             self.geometry.first_fact_before()
                         } else {
@@ -725,7 +731,8 @@ impl Writer<'_> {
                         items.push(self.heading(&group.name, 2, false));
                         for part in &group.parts {
                             let mut paragraphs = self.blocks(&part.blocks, 0);
-                            let label = self.text(&format!("{}: ", part.label), Format::BOLD);
+                            let label = self
+                                .text(&format!("{}{} ", part.label, self.view.colon), Format::BOLD);
                             let label_runs = label.len();
                             // The label runs into the first paragraph, as in the PDF.
                             match paragraphs.first_mut() {
@@ -1367,6 +1374,13 @@ fn enum_label(n: u64, style: usize) -> String {
     }
 }
 
+/// The character whose glyph sets `c`: a no-break space, which fonts such
+/// as Carlito do not map, is set with the space's glyph, as Typst's shaper
+/// sets it in the PDF, rather than in a fallback font.
+fn as_shaped(c: char) -> char {
+    if c == '\u{A0}' { ' ' } else { c }
+}
+
 fn toc_key(index: usize) -> String {
     format!("_Toc{:08}", index)
 }
@@ -1375,7 +1389,7 @@ impl Writer<'_> {
     /// A placeholder's flag.
     /// A placeholder's flag in running text.
     fn flag(&mut self, note: &str) -> Vec<Run> {
-        let text = format!("{}: {note}", self.view.layout.labels.flag);
+        let text = format!("{}{note}", self.view.flag_prefix);
         self.text(&text, Format::BOLD)
             .into_iter()
             // Highlighted on the run as well as by style: LibreOffice ignores
@@ -1386,7 +1400,7 @@ impl Writer<'_> {
 
     /// A placeholder standing for a block: the PDF's framed box.
     fn flag_block(&mut self, note: &str) -> Paragraph {
-        let text = format!("{}: {note}", self.view.layout.labels.flag);
+        let text = format!("{}{note}", self.view.flag_prefix);
         let format = Format {
             bold_style: true,
             ..Format::default()
