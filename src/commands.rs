@@ -189,7 +189,27 @@ fn new_report(project: &Project, args: &crate::cli::NewArgs) -> Outcome {
             .cloned();
         return fail(project, errors, outcome);
     };
-    match crate::scaffold::write_new_report(project.root(), &args.name, &prepared) {
+    // The same report in the layout's other languages, so that what
+    // carries over keeps its translations.
+    let translations: Vec<_> = layout
+        .languages
+        .all()
+        .iter()
+        .skip(1)
+        .filter_map(|language| {
+            let mut quiet = Diagnostics::new();
+            project.prepare_in(
+                &layout,
+                &from,
+                language,
+                Strictness::Draft,
+                &fonts,
+                &mut quiet,
+                &mut unreadable,
+            )
+        })
+        .collect();
+    match crate::scaffold::write_new_report(project.root(), &args.name, &prepared, &translations) {
         Ok(folder) => {
             eprintln!(
                 "wrote {} from {from}; what is still to be written:",

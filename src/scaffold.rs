@@ -15,9 +15,15 @@ use crate::{DATA_DIR, PreparedReport};
 
 /// The files of a new report started from `from`, by file name.
 ///
-/// `from_name` is the folder `from` was read from; `number` the new
-/// meeting's number.
-pub fn new_report_files(from: &Report, from_name: &str) -> Vec<(&'static str, String)> {
+/// `from_name` is the folder `from` was read from. `translations` are
+/// `from` read in the layout's other languages, by language code: what
+/// carries over (the groups' names, the lead-in) keeps its translations.
+pub fn new_report_files(
+    from: &Report,
+    translations: &[(&str, &Report)],
+    primary: &str,
+    from_name: &str,
+) -> Vec<(&'static str, String)> {
     let number = from.meeting.as_ref().map_or(1, |m| m.number + 1);
     let schema =
         |id: &str| format!("# yaml-language-server: $schema=../../schemas/{id}.schema.json\n");
@@ -27,6 +33,28 @@ pub fn new_report_files(from: &Report, from_name: &str) -> Vec<(&'static str, St
             .trim_end()
             .to_string()
     };
+    // A text that carries over, as a map by language at `indent` when some
+    // language has its own (an untranslated one reads as the primary's).
+    let by_language =
+        |primary_text: &str, translated: &dyn Fn(&Report) -> Option<String>, indent: usize| {
+            let entries: Vec<(&str, String)> = translations
+                .iter()
+                .filter_map(|(code, report)| {
+                    translated(report)
+                        .filter(|t| t != primary_text)
+                        .map(|t| (*code, t))
+                })
+                .collect();
+            if entries.is_empty() {
+                return format!(" {}", scalar(primary_text));
+            }
+            let pad = " ".repeat(indent);
+            let mut text = format!("\n{pad}{primary}: {}", scalar(primary_text));
+            for (code, translated) in entries {
+                text.push_str(&format!("\n{pad}{code}: {}", scalar(&translated)));
+            }
+            text
+        };
     let meeting = format!(
         "{}{}",
         schema("meeting"),
@@ -67,7 +95,7 @@ pub fn new_report_files(from: &Report, from_name: &str) -> Vec<(&'static str, St
             "At this meeting, the following stakeholders were represented (by registration):".into()
         });
     let stakeholders = format!(
-        "{}lead_in: {}\n\
+        "{}lead_in:{}\n\
          # One organisation per line, from the registration list, e.g.\n\
          #   - Internet Society\n\
          organisations: []\n\
@@ -75,7 +103,17 @@ pub fn new_report_files(from: &Report, from_name: &str) -> Vec<(&'static str, St
          # registrations in this folder and name it (see README):\n\
          #   registrations: registrations.csv\n",
         schema("stakeholders"),
-        scalar(&lead_in)
+        by_language(
+            &lead_in,
+            &|report| {
+                report
+                    .stakeholders
+                    .as_ref()
+                    .map(|s| s.lead_in.clone())
+                    .filter(|l| !l.is_empty())
+            },
+            2
+        )
     );
     let mut panel = format!(
         "{}# One entry per working group. Each part is Markdown: **bold**, *italic*,\n\
@@ -97,10 +135,17 @@ pub fn new_report_files(from: &Report, from_name: &str) -> Vec<(&'static str, St
             if i > 0 {
                 panel.push('\n');
             }
+            let name = by_language(
+                &group.name,
+                &|report| {
+                    let groups = report.panel_updates.as_ref()?.groups.given();
+                    groups.get(i).map(|g| g.name.clone())
+                },
+                6,
+            );
             panel.push_str(&format!(
-                "  - name: {}\n    previous_mandate: <report:{from_name}#{}>\n    introduction:\n    discussion:\n",
-                scalar(&group.name),
-                slug(&group.name)
+                "  - name:{name}\n    previous_mandate: <report:{from_name}#{}>\n    introduction:\n    discussion:\n",
+                slug(&group.anchor_name)
             ));
         }
     }
@@ -126,10 +171,12 @@ pub fn new_report_files(from: &Report, from_name: &str) -> Vec<(&'static str, St
 
 /// Writes the new report's folder `name` in `report-data/` below `root`,
 /// started from `from`: all of it, or nothing.
+/// `translations` are the same report in the layout's other languages.
 pub fn write_new_report(
     root: &Path,
     name: &str,
     from: &PreparedReport,
+    translations: &[PreparedReport],
 ) -> Result<std::path::PathBuf, Diagnostic> {
     let relative = Path::new(DATA_DIR).join(name);
     let target = root.join(&relative);
@@ -149,7 +196,11 @@ pub fn write_new_report(
     };
     let _ = std::fs::remove_dir_all(&aside);
     std::fs::create_dir(&aside).map_err(failed)?;
-    for (file, text) in new_report_files(&from.report, &from.name) {
+    let others: Vec<(&str, &Report)> = translations
+        .iter()
+        .map(|t| (t.language.code.as_str(), &t.report))
+        .collect();
+    for (file, text) in new_report_files(&from.report, &others, &from.language.code, &from.name) {
         std::fs::write(aside.join(file), text).map_err(failed)?;
     }
     std::fs::rename(&aside, &target).map_err(failed)?;

@@ -89,13 +89,13 @@ impl TargetReport {
                     for group in groups {
                         let incomplete =
                             group.parts.iter().any(|part| has_placeholder(&part.blocks));
-                        add(slug(&group.name), &group.name, 2, incomplete);
+                        add(group.anchor.clone(), &group.name, 2, incomplete);
                     }
                 }
                 SectionBody::Prose { subsections, .. } => {
                     for sub in subsections {
                         add(
-                            slug(&sub.heading),
+                            sub.anchor.clone(),
                             &sub.heading,
                             2,
                             has_placeholder(&sub.blocks),

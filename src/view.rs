@@ -296,6 +296,8 @@ fn listed_organisations(
 pub struct SubsectionView {
     /// Its heading, one level below the section's.
     pub heading: String,
+    /// What references to it name it by: the same in every language.
+    pub anchor: String,
     /// Its text.
     pub blocks: Vec<Block>,
 }
@@ -323,6 +325,9 @@ pub struct FactView {
 pub struct GroupView {
     /// The group's name, its sub-heading.
     pub name: String,
+    /// What references to the group name it by, `consumer-education`: the
+    /// same in every language.
+    pub anchor: String,
     /// Labelled parts: previous mandate, introduction, discussion.
     pub parts: Vec<LabelledBlocks>,
 }
@@ -360,6 +365,7 @@ fn added_section_body(section: &AddedSection, declaration: &SectionDeclaration) 
                 .iter()
                 .map(|s| SubsectionView {
                     heading: s.heading.clone(),
+                    anchor: crate::series::slug(&s.anchor_name),
                     blocks: s.body.blocks.clone(),
                 })
                 .collect(),
@@ -858,6 +864,7 @@ fn section_body(
                     .iter()
                     .map(|g| GroupView {
                         name: g.name.clone(),
+                        anchor: crate::series::slug(&g.anchor_name),
                         parts: vec![
                             part(&labels.previous_mandate, &g.previous_mandate, &g.fields[0]),
                             part(&labels.introduction, &g.introduction, &g.fields[1]),

@@ -298,6 +298,9 @@ pub struct PanelUpdates {
 pub struct WorkingGroup {
     /// "Consumer Education".
     pub name: String,
+    /// The name in the primary language, which references to the group
+    /// are made from in every language.
+    pub anchor_name: String,
     /// The mandate given at the previous meeting.
     pub previous_mandate: RichText,
     /// The group's introduction.
@@ -946,7 +949,7 @@ fn untranslated_placeholder(
         }
         None => {
             let text = text?.trim();
-            if text.is_empty() || is_marker(text) {
+            if text.is_empty() || is_marker(text) || !has_words(text) {
                 return None;
             }
             (translating?, Some(text.to_string()))
@@ -967,6 +970,29 @@ fn untranslated_placeholder(
             primary,
         },
     })
+}
+
+/// Whether a text has words to translate: a text made only of references
+/// (`<report:05-fifth-meeting#labeling>`), web addresses and figures reads
+/// the same in every language.
+fn has_words(text: &str) -> bool {
+    let mut rest = text;
+    let mut words = String::new();
+    while let Some(open) = rest.find('<') {
+        words.push_str(&rest[..open]);
+        match rest[open..].find('>') {
+            Some(close) => rest = &rest[open + close + 1..],
+            None => {
+                rest = &rest[open..];
+                break;
+            }
+        }
+    }
+    words.push_str(rest);
+    words
+        .split_whitespace()
+        .filter(|w| !w.contains("://"))
+        .any(|w| w.chars().any(char::is_alphabetic))
 }
 
 /// The start of a text, on one line, for a message or a flag.
@@ -995,7 +1021,7 @@ impl Context<'_> {
     ) -> field::SourceField {
         let own_entry = |language: &Language| format!("{path}.{}", language.code);
         let (path, text) = match (doc.translation(path), self.translating) {
-            (Some(Translation::Given { source_path }), _) => (source_path.clone(), text),
+            (Some(Translation::Given { source_path, .. }), _) => (source_path.clone(), text),
             (Some(Translation::Missing { .. }), _) => match doc.language() {
                 Some(language) => (own_entry(language), None),
                 None => (path.to_string(), None),
@@ -1426,6 +1452,10 @@ impl Context<'_> {
                 continue;
             };
             let name = self.translated_line(&group.name, doc, &format!("{path}.name"));
+            let anchor_name = doc.primary_text(&format!("{path}.name")).map_or_else(
+                || name.clone(),
+                |n| self.line(n, doc, &format!("{path}.name")),
+            );
             groups.push(WorkingGroup {
                 previous_mandate: self.prose(
                     group.previous_mandate.as_deref(),
@@ -1454,6 +1484,7 @@ impl Context<'_> {
                     self.source_field(doc, &format!("{path}.{key}"), text.as_deref())
                 }),
                 name,
+                anchor_name,
             });
         }
         let groups = Fact::entries(groups, file.groups.len(), || Placeholder {

@@ -42,6 +42,9 @@ pub enum AddedSection {
 pub struct Subsection {
     /// Its heading, a level below the section's.
     pub heading: String,
+    /// Its heading in the primary language, which references to it are
+    /// made from in every language.
+    pub anchor_name: String,
     /// Its text.
     pub body: RichText,
 }
@@ -217,7 +220,14 @@ impl Context<'_> {
                         &format!("{path}.body"),
                         &format!("The text of {heading}"),
                     );
-                    subsections.push(Subsection { heading, body });
+                    let anchor_name = doc
+                        .primary_text(&format!("{path}.heading"))
+                        .map_or_else(|| heading.clone(), str::to_string);
+                    subsections.push(Subsection {
+                        heading,
+                        anchor_name,
+                        body,
+                    });
                 }
                 // A section made only of sub-sections needs no text of its own.
                 let body = if file.body.is_none() && !subsections.is_empty() {

@@ -22,6 +22,8 @@ pub enum Translation {
     Given {
         /// The path of the entry, `groups[0].name.fr`.
         source_path: String,
+        /// The primary language's text, when the map has it.
+        primary: Option<String>,
     },
     /// No entry for the language.
     Missing {
@@ -42,7 +44,7 @@ impl YamlDocument {
         let mut found = Vec::new();
         doc.value = project(&self.value, "", language, languages, &mut found);
         for (path, translation) in found {
-            if let Translation::Given { source_path } = &translation
+            if let Translation::Given { source_path, .. } = &translation
                 && let Some(position) = self.positions.get(source_path)
             {
                 doc.positions.insert(path.clone(), *position);
@@ -79,12 +81,22 @@ impl YamlDocument {
         self.language.as_ref()
     }
 
+    /// The primary language's text of the map by language at `path`, when
+    /// the field is one and has it.
+    pub fn primary_text(&self, path: &str) -> Option<&str> {
+        match self.translations.get(path)? {
+            Translation::Given { primary, .. } | Translation::Missing { primary } => {
+                primary.as_deref()
+            }
+        }
+    }
+
     /// Where the text of `path` is written: the entry of its map by
     /// language when it has one (`name.fr`), else `path` itself. What
     /// `report pull` writes to.
     pub fn source_path(&self, path: &str) -> String {
         match self.translations.get(path) {
-            Some(Translation::Given { source_path }) => source_path.clone(),
+            Some(Translation::Given { source_path, .. }) => source_path.clone(),
             _ => path.to_string(),
         }
     }
@@ -127,6 +139,8 @@ pub fn project(
                     path.to_string(),
                     Translation::Given {
                         source_path: join(path, key),
+                        primary: entry(map, languages.primary())
+                            .and_then(|(_, v)| v.as_str().map(str::to_string)),
                     },
                 ));
                 text.clone()

@@ -347,3 +347,63 @@ fn a_translation_typed_into_the_french_docx_is_pulled_beside_the_english() {
     // DOCX never writes over it.
     assert!(Path::new(&project.path(EN_DOCX)).is_file());
 }
+
+#[test]
+fn the_next_report_keeps_translations_and_refers_in_its_language() {
+    let project = bilingual();
+    let output = project.run(&["new", "07-seventh-meeting"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let panel =
+        std::fs::read_to_string(project.path("report-data/07-seventh-meeting/panel-updates.yaml"))
+            .unwrap();
+    assert!(
+        panel.contains(
+            "  - name:\n      en: Consumer Education\n      fr: Sensibilisation des consommateurs\n    previous_mandate: <report:06-sixth-meeting#consumer-education>\n"
+        ),
+        "{panel}"
+    );
+    build(&project, &["07-seventh-meeting"]);
+    let pdf = project.path("out/07-seventh-meeting.fr.pdf");
+    let text = pdf_text(&pdf)
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        text.contains(
+            "Rapport sur la sixième et dernière réunion multipartite, Sensibilisation des consommateurs, p. 1"
+        ),
+        "the reference reads in French, with the French edition's page: {text}"
+    );
+    let annotations = tool("qpdf", &["--json", pdf.to_str().unwrap()]);
+    assert!(
+        annotations.contains("\"/URI\": \"u:06-sixth-meeting.fr.pdf#page=1\""),
+        "the PDF links to the French document"
+    );
+    let relationships = docx_part(
+        &project.path("out/07-seventh-meeting.fr.docx"),
+        "word/_rels/document.xml.rels",
+    );
+    assert!(relationships.contains("Target=\"06-sixth-meeting.fr.pdf#page=1\""));
+    let english = pdf_text(&project.path("out/07-seventh-meeting.en.pdf"));
+    assert!(
+        english
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .contains(
+                "Report on Sixth and Final Multistakeholder Meeting, Consumer Education, p. 2"
+            ),
+        "the English edition's page, which is not the French one's"
+    );
+    let annotations = tool(
+        "qpdf",
+        &[
+            "--json",
+            project
+                .path("out/07-seventh-meeting.en.pdf")
+                .to_str()
+                .unwrap(),
+        ],
+    );
+    assert!(annotations.contains("\"/URI\": \"u:06-sixth-meeting.en.pdf#page=2\""));
+}
