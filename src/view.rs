@@ -490,22 +490,14 @@ fn shown_note(placeholder: &Placeholder, labels: &Labels, language: &Language) -
         PlaceholderOrigin::Translation {
             primary: Some(text),
             ..
-        } => fill(&labels.untranslated, &[("text", &excerpt(text))]),
+        } => fill(
+            &labels.untranslated,
+            &[("text", &crate::model::excerpt(text, 60))],
+        ),
         PlaceholderOrigin::Translation { primary: None, .. } => labels.missing.clone(),
         PlaceholderOrigin::Missing if language.code != "en" => labels.missing.clone(),
         _ => placeholder.note.clone(),
     }
-}
-
-/// The start of a text on one line, for a flag.
-fn excerpt(text: &str) -> String {
-    const MAX_CHARS: usize = 60;
-    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if line.chars().count() <= MAX_CHARS {
-        return line;
-    }
-    let cut: String = line.chars().take(MAX_CHARS).collect();
-    format!("{}…", cut.trim_end())
 }
 
 /// Calls `f` on every placeholder of a section.

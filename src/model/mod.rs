@@ -957,7 +957,7 @@ fn untranslated_placeholder(
     };
     let quoted = primary
         .as_deref()
-        .map(|p| format!(": \"{}\"", excerpt(p)))
+        .map(|p| format!(": \"{}\"", excerpt(p, 80)))
         .unwrap_or_default();
     Some(Placeholder {
         note: format!(
@@ -995,14 +995,19 @@ fn has_words(text: &str) -> bool {
         .any(|w| w.chars().any(char::is_alphabetic))
 }
 
-/// The start of a text, on one line, for a message or a flag.
-fn excerpt(text: &str) -> String {
-    const MAX_CHARS: usize = 80;
-    let line = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if line.chars().count() <= MAX_CHARS {
+/// The start of a text on one line, at most `max_chars` long, for a
+/// message or a flag: Markdown's emphasis marks left out, since the flag
+/// quotes words to translate, not markup.
+pub fn excerpt(text: &str, max_chars: usize) -> String {
+    let line = text
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .replace(['*', '`'], "");
+    if line.chars().count() <= max_chars {
         line
     } else {
-        let cut: String = line.chars().take(MAX_CHARS).collect();
+        let cut: String = line.chars().take(max_chars).collect();
         format!("{}…", cut.trim_end())
     }
 }

@@ -427,3 +427,44 @@ fn libreoffice_opens_the_docx_and_finds_every_heading_and_paragraph() {
         );
     }
 }
+
+#[test]
+fn faces_packed_by_an_earlier_run_give_the_same_docx() {
+    let project = TempProject::new(None);
+    let cache = project.path("cache");
+    let build = || {
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_report"))
+            .args(["build", "--docx-only"])
+            .current_dir(project.root())
+            .env("REPORT_CACHE_DIR", &cache)
+            .env_remove("SOURCE_DATE_EPOCH")
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{}", stderr(&output));
+        std::fs::read(project.path(DOCX)).unwrap()
+    };
+    let cold = build();
+    let packed: Vec<_> = std::fs::read_dir(cache.join("fonts"))
+        .unwrap()
+        .flatten()
+        .map(|e| e.path())
+        .collect();
+    assert!(!packed.is_empty(), "the faces are kept for the next run");
+    assert!(build() == cold, "a warm run gives the same bytes");
+    // A damaged or foreign file in the cache is not used.
+    for file in &packed {
+        let mut bytes = std::fs::read(file).unwrap();
+        let at = bytes.len() / 2;
+        bytes[at] ^= 0xFF;
+        std::fs::write(file, &bytes).unwrap();
+    }
+    let other = std::fs::read(&packed[0]).unwrap();
+    for file in &packed[1..] {
+        std::fs::write(file, &other).unwrap();
+    }
+    let rebuilt = build();
+    assert!(
+        rebuilt == cold || packed.len() == 1,
+        "stale packings are refused"
+    );
+}

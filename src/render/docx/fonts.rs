@@ -195,6 +195,11 @@ fn packed(face: &FontFace) -> Result<Option<Arc<Packed>>, String> {
     }
     let key = font_key(&data);
     obfuscate(&mut data, &key);
+    if let Some(archive) = stored_packing(&key, &data) {
+        let packed = Arc::new(Packed { key, archive });
+        cache().push((id, Some(Arc::clone(&packed))));
+        return Ok(Some(packed));
+    }
     let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
     let options = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
@@ -207,9 +212,82 @@ fn packed(face: &FontFace) -> Result<Option<Arc<Packed>>, String> {
         Ok(writer.finish()?.into_inner())
     })()
     .map_err(|e| e.to_string())?;
+    store_packing(&key, &data, &archive);
     let packed = Arc::new(Packed { key, archive });
     cache().push((id, Some(Arc::clone(&packed))));
     Ok(Some(packed))
+}
+
+/// The environment variable naming the folder faces are kept packed in
+/// between runs; without it, `$XDG_CACHE_HOME/report`, else
+/// `~/.cache/report`.
+pub const CACHE_DIR_VARIABLE: &str = "REPORT_CACHE_DIR";
+
+/// Where faces packed by an earlier run are kept, if anywhere.
+fn packing_dir() -> Option<PathBuf> {
+    let base = match std::env::var_os(CACHE_DIR_VARIABLE) {
+        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
+        _ => match std::env::var_os("XDG_CACHE_HOME") {
+            Some(dir) if !dir.is_empty() => PathBuf::from(dir).join("report"),
+            _ => PathBuf::from(std::env::var_os("HOME").filter(|h| !h.is_empty())?)
+                .join(".cache")
+                .join("report"),
+        },
+    };
+    Some(base.join("fonts"))
+}
+
+/// The file a face with `key` and `obfuscated` bytes is kept packed in.
+fn packing_file(key: &str, obfuscated: &[u8]) -> Option<PathBuf> {
+    let name: String = key.chars().filter(char::is_ascii_hexdigit).collect();
+    Some(packing_dir()?.join(format!("{name}-{}.zip", obfuscated.len())))
+}
+
+/// The packing an earlier run kept of these very bytes: the same name
+/// (the key is a hash of the face), a file whose own CRC (its last four
+/// bytes) holds, and an entry of the face's length and CRC, so that a
+/// damaged, stale or foreign file is never used. Deflating a face is most
+/// of what the DOCX costs, and its result never changes.
+fn stored_packing(key: &str, obfuscated: &[u8]) -> Option<Vec<u8>> {
+    let mut archive = std::fs::read(packing_file(key, obfuscated)?).ok()?;
+    let body = archive.len().checked_sub(4)?;
+    let trailer: [u8; 4] = archive[body..].try_into().ok()?;
+    if u32::from_le_bytes(trailer) != crc32fast::hash(&archive[..body]) {
+        return None;
+    }
+    archive.truncate(body);
+    let mut reader = ZipArchive::new(Cursor::new(archive.as_slice())).ok()?;
+    let entry = reader.by_name(PACKED_ENTRY).ok()?;
+    let same = entry.size() == obfuscated.len() as u64
+        && entry.crc32() == crc32fast::hash(obfuscated)
+        && entry.compression() == CompressionMethod::Deflated;
+    drop(entry);
+    drop(reader);
+    same.then_some(archive)
+}
+
+/// Keeps a packing for the next run, written aside and renamed into place;
+/// a cache that cannot be written is no error.
+fn store_packing(key: &str, obfuscated: &[u8], archive: &[u8]) {
+    let Some(file) = packing_file(key, obfuscated) else {
+        return;
+    };
+    let Some(dir) = file.parent() else {
+        return;
+    };
+    let aside = dir.join(format!(
+        ".{}.{}",
+        file.file_name().and_then(|n| n.to_str()).unwrap_or("font"),
+        std::process::id()
+    ));
+    let mut file_bytes = archive.to_vec();
+    file_bytes.extend_from_slice(&crc32fast::hash(archive).to_le_bytes());
+    let stored = std::fs::create_dir_all(dir)
+        .and_then(|()| std::fs::write(&aside, &file_bytes))
+        .and_then(|()| std::fs::rename(&aside, &file));
+    if stored.is_err() {
+        let _ = std::fs::remove_file(&aside);
+    }
 }
 
 /// What the DOCX's geometry needs of a face: the height Typst's lines
