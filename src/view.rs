@@ -318,6 +318,8 @@ pub struct FactView {
     pub label: String,
     /// "Ottawa, Ontario Canada", as rich inline content.
     pub value: Vec<Inline>,
+    /// Where the value is written, when readers may edit it.
+    pub field: Option<SourceField>,
 }
 
 /// A working group's part of the panel updates.
@@ -328,6 +330,8 @@ pub struct GroupView {
     /// What references to the group name it by, `consumer-education`: the
     /// same in every language.
     pub anchor: String,
+    /// Where the name is written.
+    pub name_field: Option<SourceField>,
     /// Labelled parts: previous mandate, introduction, discussion.
     pub parts: Vec<LabelledBlocks>,
 }
@@ -351,6 +355,12 @@ pub struct AgendaRowView {
     pub time: String,
     /// The item, with speakers, notes and sub-items.
     pub blocks: Vec<Block>,
+    /// The item alone, the start of the first block.
+    pub item: String,
+    /// Where the item is written.
+    pub item_field: Option<SourceField>,
+    /// Where the details, the blocks after the first, are written.
+    pub details_field: Option<SourceField>,
 }
 
 /// The body of a section of a generic kind.
@@ -734,6 +744,7 @@ fn section_body(
             let fact = |label: &str, value: Vec<Inline>| FactView {
                 label: label.to_string(),
                 value,
+                field: None,
             };
             let given = |f: &Fact<String>| match f {
                 Fact::Given(s) => vec![text(s.clone())],
@@ -759,7 +770,10 @@ fn section_body(
             };
             SectionBody::Facts {
                 facts: vec![
-                    fact(&labels.location, given(&m.location)),
+                    FactView {
+                        field: Some(m.location_field.clone()),
+                        ..fact(&labels.location, given(&m.location))
+                    },
                     fact(
                         &labels.date,
                         match &m.date {
@@ -857,6 +871,7 @@ fn section_body(
                     .map(|g| GroupView {
                         name: g.name.clone(),
                         anchor: crate::series::slug(&g.anchor_name),
+                        name_field: Some(g.name_field.clone()),
                         parts: vec![
                             part(&labels.previous_mandate, &g.previous_mandate, &g.fields[0]),
                             part(&labels.introduction, &g.introduction, &g.fields[1]),
@@ -893,6 +908,9 @@ fn section_body(
                         AgendaRowView {
                             time: formats.time(row.time, &labels.time, &labels.am, &labels.pm),
                             blocks,
+                            item: row.item.clone(),
+                            item_field: Some(row.fields[0].clone()),
+                            details_field: Some(row.fields[1].clone()),
                         }
                     })
                     .collect(),

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-/// A prose field's source: its file, its path in that file, and a
+/// An editable field's source: its file, its path in that file, and a
 /// fingerprint of the text it was built from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct SourceField {
@@ -18,6 +18,9 @@ pub struct SourceField {
     /// is empty or absent), so `report pull` can tell whether the YAML
     /// changed since the document was built.
     pub fingerprint: u64,
+    /// Whether the value is plain text on one line (a name, a place, an
+    /// agenda item) rather than Markdown.
+    pub plain: bool,
 }
 
 /// FNV-1a, 64 bits: stable across Rust versions and platforms, unlike the

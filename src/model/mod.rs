@@ -258,6 +258,8 @@ pub struct Meeting {
     pub partners: Option<Vec<Organisation>>,
     /// This meeting's own assisting organisations, likewise.
     pub assisting: Option<Vec<Organisation>>,
+    /// Where the location is written.
+    pub location_field: field::SourceField,
 }
 
 /// The overview section.
@@ -310,6 +312,8 @@ pub struct WorkingGroup {
     /// Where the previous mandate, introduction and discussion are written,
     /// in that order.
     pub fields: [field::SourceField; 3],
+    /// Where the name is written.
+    pub name_field: field::SourceField,
 }
 
 /// Appendix A, the agenda.
@@ -330,6 +334,8 @@ pub struct AgendaRow {
     pub speakers: Vec<Speaker>,
     /// Sub-items, notes and questions, as rich text.
     pub details: RichText,
+    /// Where the item and the details are written.
+    pub fields: [field::SourceField; 2],
 }
 
 /// A speaker in the agenda.
@@ -1038,6 +1044,20 @@ impl Context<'_> {
             file: doc.file.display_path.clone(),
             path,
             fingerprint: field::fingerprint(text.unwrap_or_default()),
+            plain: false,
+        }
+    }
+
+    /// [`Context::source_field`] of a plain, one-line value.
+    fn plain_field(
+        &self,
+        doc: &YamlDocument,
+        path: &str,
+        text: Option<&str>,
+    ) -> field::SourceField {
+        field::SourceField {
+            plain: true,
+            ..self.source_field(doc, path, text)
         }
     }
 
@@ -1301,6 +1321,7 @@ impl Context<'_> {
             livestream,
             partners,
             assisting,
+            location_field: self.plain_field(doc, "location", file.location.as_deref()),
         })
     }
 
@@ -1488,6 +1509,7 @@ impl Context<'_> {
                 .map(|(key, text)| {
                     self.source_field(doc, &format!("{path}.{key}"), text.as_deref())
                 }),
+                name_field: self.plain_field(doc, &format!("{path}.name"), Some(&group.name)),
                 name,
                 anchor_name,
             });
@@ -1554,6 +1576,10 @@ impl Context<'_> {
                 item: self.translated_line(&row.item, doc, &format!("{path}.item")),
                 speakers,
                 details,
+                fields: [
+                    self.plain_field(doc, &format!("{path}.item"), Some(&row.item)),
+                    self.source_field(doc, &format!("{path}.details"), row.details.as_deref()),
+                ],
             });
         }
         let rows = Fact::entries(rows, file.items.len(), || Placeholder {

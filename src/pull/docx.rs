@@ -235,8 +235,9 @@ struct Segment {
 struct Para {
     /// Its style's name.
     style: String,
-    /// List level and whether the list is bulleted.
-    list: Option<(usize, bool)>,
+    /// List level, whether the list is bulleted, its numbering (`numId`)
+    /// and the number its items start from at that level.
+    list: Option<(usize, bool, String, u32)>,
     /// Text of each part, `None` outside any field.
     parts: Vec<(Option<String>, Segment)>,
     /// The `_Toc` bookmarks in it (a heading).
@@ -270,14 +271,17 @@ pub struct Reading {
 pub struct FieldText {
     /// Our Markdown.
     pub markdown: String,
+    /// The text as it reads, on one line, flags left out: what a plain
+    /// field takes back.
+    pub plain: String,
     /// Formatting that Markdown cannot hold, dropped.
     pub dropped: Vec<String>,
 }
 
 struct Context<'a> {
     styles: HashMap<String, (String, Option<(String, usize)>)>,
-    /// numId → abstract level formats.
-    numbering: HashMap<String, Vec<String>>,
+    /// numId → each level's format and start number.
+    numbering: HashMap<String, Vec<(String, u32)>>,
     footnotes: HashMap<String, &'a Element>,
     links: HashMap<String, String>,
     flag_label: &'a str,
@@ -331,16 +335,18 @@ pub fn read(parts: &DocxParts, flag_label: &str) -> Result<Reading, String> {
         }
     }
     if let Some(numbering) = &numbering_root {
-        let mut abstracts: HashMap<String, Vec<String>> = HashMap::new();
+        let mut abstracts: HashMap<String, Vec<(String, u32)>> = HashMap::new();
         for a in numbering.elements().filter(|e| e.name == "abstractNum") {
             let formats = a
                 .elements()
                 .filter(|e| e.name == "lvl")
                 .map(|l| {
-                    l.child("numFmt")
+                    let format = l
+                        .child("numFmt")
                         .and_then(|f| f.attribute("w:val"))
                         .unwrap_or("decimal")
-                        .to_string()
+                        .to_string();
+                    (format, start_number(l.child("start")))
                 })
                 .collect();
             abstracts.insert(
@@ -355,10 +361,18 @@ pub fn read(parts: &DocxParts, flag_label: &str) -> Result<Reading, String> {
                 n.attribute("w:numId"),
                 n.child("abstractNumId").and_then(|a| a.attribute("w:val")),
             ) {
-                context.numbering.insert(
-                    id.to_string(),
-                    abstracts.get(abs).cloned().unwrap_or_default(),
-                );
+                let mut levels = abstracts.get(abs).cloned().unwrap_or_default();
+                // A list numbered on from elsewhere restarts through an
+                // override of its level's start.
+                for o in n.elements().filter(|e| e.name == "lvlOverride") {
+                    let level: Option<usize> = o.attribute("w:ilvl").and_then(|l| l.parse().ok());
+                    if let (Some(level), Some(start)) = (level, o.child("startOverride"))
+                        && let Some(entry) = levels.get_mut(level)
+                    {
+                        entry.1 = start_number(Some(start));
+                    }
+                }
+                context.numbering.insert(id.to_string(), levels);
             }
         }
     }
@@ -440,10 +454,12 @@ pub fn read(parts: &DocxParts, flag_label: &str) -> Result<Reading, String> {
         context.dropped.clear();
         let paras = by_field.remove(&name).unwrap_or_default();
         let markdown = blocks_markdown(&paras, &mut context);
+        let plain = plain_text(&paras, &context);
         reading.fields.insert(
             name,
             FieldText {
                 markdown,
+                plain,
                 dropped: std::mem::take(&mut context.dropped),
             },
         );
@@ -464,6 +480,30 @@ pub fn read(parts: &DocxParts, flag_label: &str) -> Result<Reading, String> {
     Ok(reading)
 }
 
+/// A field's text as it reads, on one line: a flag left as built is not
+/// text, one typed over keeps its words.
+fn plain_text(paras: &[Para], context: &Context) -> String {
+    let prefix = flag_prefix(context);
+    let text: Vec<&str> = paras
+        .iter()
+        .flat_map(|p| p.parts.iter().map(|(_, s)| s))
+        .filter(|s| !(s.flag && s.text.trim_start().starts_with(&prefix)))
+        .map(|s| s.text.as_str())
+        .collect();
+    collapse(&text.join(" "))
+}
+
+/// What a flag's text starts with, as the DOCX records it.
+fn flag_prefix(context: &Context) -> String {
+    // Recorded with its colon (and a language's space before it); DOCX
+    // files of earlier builds recorded the word alone.
+    if context.flag_label.ends_with(':') {
+        context.flag_label.to_string()
+    } else {
+        format!("{}:", context.flag_label)
+    }
+}
+
 /// Adds a segment of paragraph `p` to a field's paragraphs, starting a
 /// new paragraph when `p` is not the field's last one.
 fn push_into(list: &mut Vec<Para>, p: &Para, segment: Segment) {
@@ -475,7 +515,7 @@ fn push_into(list: &mut Vec<Para>, p: &Para, segment: Segment) {
     if start_new {
         list.push(Para {
             style: p.style.clone(),
-            list: p.list,
+            list: p.list.clone(),
             parts: Vec::new(),
             toc_bookmarks: Vec::new(),
             // The source paragraph's identity, to group its segments.
@@ -527,12 +567,10 @@ fn walk(
                     if let Some((id, level)) = own.or(style_num)
                         && id != "0"
                     {
-                        let bullet = context
-                            .numbering
-                            .get(&id)
-                            .and_then(|f| f.get(level))
-                            .is_some_and(|f| f == "bullet" || f == "none");
-                        para.list = Some((level, bullet));
+                        let format = context.numbering.get(&id).and_then(|f| f.get(level));
+                        let bullet = format.is_some_and(|(f, _)| f == "bullet" || f == "none");
+                        let start = format.map_or(1, |(_, start)| *start);
+                        para.list = Some((level, bullet, id, start));
                     }
                 }
                 // A heading is never inside a field: a field whose end was
@@ -709,6 +747,14 @@ impl Element {
     }
 }
 
+/// The number a `w:start` or `w:startOverride` element gives, 1 without.
+fn start_number(element: Option<&Element>) -> u32 {
+    element
+        .and_then(|e| e.attribute("w:val"))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1)
+}
+
 /// Paragraphs as Markdown blocks.
 fn blocks_markdown(paras: &[Para], context: &mut Context) -> String {
     let mut out = String::new();
@@ -716,25 +762,39 @@ fn blocks_markdown(paras: &[Para], context: &mut Context) -> String {
     // Content offsets of the enclosing list items, by level.
     let mut indents: Vec<usize> = Vec::new();
     let mut previous_was_item = false;
+    // The numbering of the last item at each level, to tell a list's first
+    // item, whose number Markdown keeps, from the next ones.
+    let mut numbered: Vec<Option<String>> = Vec::new();
     for p in paras {
         let text = inline_markdown(&p.parts, context, &mut notes);
         if text.trim().is_empty() {
             continue;
         }
-        match p.list {
-            Some((level, bullet)) => {
+        match &p.list {
+            Some((level, bullet, id, start)) => {
+                let (level, bullet) = (*level, *bullet);
                 indents.truncate(level);
                 while indents.len() < level {
                     indents.push(2);
                 }
-                let marker = if bullet { "- " } else { "1. " };
+                numbered.truncate(level + 1);
+                numbered.resize(level + 1, None);
+                let first = !previous_was_item || numbered[level].as_ref() != Some(id);
+                numbered[level] = Some(id.clone());
+                let marker = if bullet {
+                    "- ".to_string()
+                } else if first {
+                    format!("{start}. ")
+                } else {
+                    "1. ".to_string()
+                };
                 if !out.is_empty() {
                     out.push_str(if previous_was_item { "\n" } else { "\n\n" });
                 }
                 let pad = " ".repeat(indents.iter().sum());
                 let body = text.replace('\n', &format!("\n{pad}{}", " ".repeat(marker.len())));
                 out.push_str(&pad);
-                out.push_str(marker);
+                out.push_str(&marker);
                 out.push_str(&body);
                 indents.push(marker.len());
                 previous_was_item = true;
@@ -792,13 +852,7 @@ fn inline_markdown(
     }
     // A flag left as built is not text; one typed over keeps its words
     // but not the flag's bold.
-    // Recorded with its colon (and a language's space before it); DOCX
-    // files of earlier builds recorded the word alone.
-    let prefix = if context.flag_label.ends_with(':') {
-        context.flag_label.to_string()
-    } else {
-        format!("{}:", context.flag_label)
-    };
+    let prefix = flag_prefix(context);
     let mut kept = Vec::new();
     for mut s in merged {
         if s.flag {
@@ -932,7 +986,7 @@ mod tests {
         let parts = DocxParts {
             document,
             numbering: Some(format!(
-                r#"<w:numbering {w}><w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:numFmt w:val="decimal"/></w:lvl><w:lvl w:ilvl="1"><w:numFmt w:val="bullet"/></w:lvl></w:abstractNum><w:num w:numId="5"><w:abstractNumId w:val="1"/></w:num></w:numbering>"#
+                r#"<w:numbering {w}><w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:start w:val="3"/><w:numFmt w:val="decimal"/></w:lvl><w:lvl w:ilvl="1"><w:numFmt w:val="bullet"/></w:lvl></w:abstractNum><w:num w:numId="5"><w:abstractNumId w:val="1"/></w:num></w:numbering>"#
             )),
             footnotes: Some(format!(
                 r#"<w:footnotes {w}><w:footnote w:id="2"><w:p><w:r><w:t xml:space="preserve"> A </w:t></w:r><w:r><w:rPr><w:i/></w:rPr><w:t>note</w:t></w:r></w:p></w:footnote></w:footnotes>"#
@@ -945,7 +999,7 @@ mod tests {
         let field = &reading.fields["_ReportField001"];
         assert_eq!(
             field.markdown,
-            "Typed under[^1]\n\n1. one & \\*two\\*\n   - [link](<https://example.org/a b>)\n\n2019\\. Done\n\n[^1]: A *note*"
+            "Typed under[^1]\n\n3. one & \\*two\\*\n   - [link](<https://example.org/a b>)\n\n2019\\. Done\n\n[^1]: A *note*"
         );
         assert_eq!(field.dropped.len(), 1, "{:?}", field.dropped);
         assert_eq!(reading.outside[0].text, "Outside");

@@ -19,7 +19,7 @@ use std::path::{Path, PathBuf};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::model::field::fingerprint;
 use crate::render::docx::fields::{
-    FLAG_PROPERTY, OUTSIDE_PROPERTY, REPORT_PROPERTY, outside_fingerprint,
+    FLAG_PROPERTY, OUTSIDE_PROPERTY, PLAIN_FIELD_PREFIX, REPORT_PROPERTY, outside_fingerprint,
 };
 use crate::sources::{self, SourceFile, YamlDocument, edit};
 use crate::{DATA_DIR, Outcome, Project};
@@ -60,6 +60,8 @@ pub struct PullSummary {
 /// One field of the DOCX, as its property names it.
 struct FieldEntry {
     bookmark: String,
+    /// Plain text, taken back as it reads rather than as Markdown.
+    plain: bool,
     file: PathBuf,
     path: String,
     source: u64,
@@ -67,11 +69,16 @@ struct FieldEntry {
 }
 
 fn parse_field(bookmark: &str, value: &str) -> Option<FieldEntry> {
+    let (plain, value) = match value.strip_prefix(PLAIN_FIELD_PREFIX) {
+        Some(rest) => (true, rest),
+        None => (false, value),
+    };
     let (location, hashes) = value.rsplit_once('@')?;
     let (file, path) = location.split_once('#')?;
     let (source, built) = hashes.split_once('.')?;
     Some(FieldEntry {
         bookmark: bookmark.to_string(),
+        plain,
         file: PathBuf::from(file),
         path: path.to_string(),
         source: u64::from_str_radix(source, 16).ok()?,
@@ -279,7 +286,11 @@ pub fn pull(project: &Project, docx_path: &Path, options: &PullOptions) -> PullS
             continue;
         };
         let ours = edit::text_at(doc, &f.path).unwrap_or_default();
-        let theirs = field.markdown.clone();
+        let theirs = if f.plain {
+            field.plain.clone()
+        } else {
+            field.markdown.clone()
+        };
         let docx_changed = fingerprint(&theirs) != f.built;
         if !docx_changed || theirs.trim() == ours.trim() {
             continue;

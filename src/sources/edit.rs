@@ -222,6 +222,18 @@ pub fn replace_text(doc: &YamlDocument, path: &str, new: &str) -> Result<String,
             doc.file.display_path.display()
         ));
     }
+    if let Some(at) = flow_extent(doc, path) {
+        // Inside `{ en: ..., fr: ... }`: one line, plain when that reads
+        // back the same, else double-quoted (a break written as `\n`).
+        let quoted = serde_json::to_string(new).unwrap_or_default();
+        let value = || Value::String(new.to_string());
+        let candidates = if new.is_empty() {
+            vec![("\"\"".to_string(), value())]
+        } else {
+            vec![(new.to_string(), value()), (quoted, value())]
+        };
+        return first_faithful(doc, path, &at, candidates);
+    }
     let at = extent(doc, path)?;
     let after_comment = at
         .comment
@@ -230,6 +242,71 @@ pub fn replace_text(doc: &YamlDocument, path: &str, new: &str) -> Result<String,
         .unwrap_or_default();
     let candidates = written_forms(new, at.indent, &after_comment);
     first_faithful(doc, path, &at, candidates)
+}
+
+/// The extent of a scalar written inside a flow mapping or sequence (`{
+/// en: Labeling, fr: Étiquetage }`): from its first character to its
+/// closing quote, or, unquoted, to the `,`, `}` or `]` after it. `None`
+/// for a value in block style.
+fn flow_extent(doc: &YamlDocument, path: &str) -> Option<Extent> {
+    let text = &doc.file.text;
+    let location = doc.location(path);
+    let line_start: usize = text
+        .split_inclusive('\n')
+        .take(location.line.checked_sub(1)?)
+        .map(str::len)
+        .sum();
+    let line = text[line_start..].split('\n').next()?;
+    let start = line_start
+        + line
+            .char_indices()
+            .nth(location.column.checked_sub(1)?)
+            .map(|(b, _)| b)?;
+    let before = &text[line_start..start];
+    // In flow style when a bracket opened before the value on its line is
+    // still open.
+    let depth = before.chars().fold(0i32, |d, c| match c {
+        '{' | '[' => d + 1,
+        '}' | ']' => d - 1,
+        _ => d,
+    });
+    if depth <= 0 {
+        return None;
+    }
+    let rest = &text[start..];
+    let length = match rest.chars().next()? {
+        '"' => {
+            let mut escaped = false;
+            let close = rest[1..].char_indices().find(|&(_, c)| {
+                let found = c == '"' && !escaped;
+                escaped = c == '\\' && !escaped;
+                found
+            })?;
+            close.0 + 2
+        }
+        '\'' => {
+            let bytes = rest.as_bytes();
+            let mut i = 1;
+            loop {
+                match bytes.get(i)? {
+                    b'\'' if bytes.get(i + 1) == Some(&b'\'') => i += 2,
+                    b'\'' => break i + 1,
+                    _ => i += 1,
+                }
+            }
+        }
+        _ => {
+            let end = rest.find([',', '}', ']', '\n']).unwrap_or(rest.len());
+            rest[..end].trim_end().len()
+        }
+    };
+    Some(Extent {
+        indent: 0,
+        start,
+        end: start + length,
+        comment: None,
+        rest: String::new(),
+    })
 }
 
 /// `doc`'s text with an entry `language: new` added to the text at
@@ -387,6 +464,20 @@ mod tests {
             out.contains("  - name:\n      en: A # note\n      fr: \"Un: deux\"\n"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn replaces_a_value_inside_a_flow_mapping() {
+        let text = "- name: { en: Labeling, fr: 'Étiquetage' } # note\n- name: { en: \"A, B\" }\n";
+        let out = replace_text(&doc(text), "[0].name.en", "Labels").unwrap();
+        assert_eq!(
+            out,
+            "- name: { en: Labels, fr: 'Étiquetage' } # note\n- name: { en: \"A, B\" }\n"
+        );
+        let out = replace_text(&doc(text), "[0].name.fr", "L'étiquetage").unwrap();
+        assert!(out.contains("fr: L'étiquetage }"), "{out}");
+        let out = replace_text(&doc(text), "[1].name.en", "C: d, e").unwrap();
+        assert!(out.contains("{ en: \"C: d, e\" }"), "{out}");
     }
 
     #[test]

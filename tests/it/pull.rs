@@ -207,6 +207,37 @@ fn pull_without_edits_changes_no_byte() {
     }
 }
 
+/// A numbered list that starts past 1 keeps its first number through the
+/// DOCX and back.
+#[test]
+fn a_numbered_list_keeps_its_start() {
+    let project = TempProject::new(None);
+    project.replace(
+        OVERVIEW,
+        "  This report details the meetings",
+        "  3. Third step\n  4. Fourth step\n     1. A sub-step\n\n  This report details the meetings",
+    );
+    let output = project.run(&["build", "--docx-only"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let before = read(&project, OVERVIEW);
+    let edited = project.path("edited.docx");
+    edit_docx(&project.path(DOCX), &edited, |name, text| {
+        if name == "word/document.xml" {
+            text.replacen(">Fourth step</w:t>", ">Fourth and last step</w:t>", 1)
+        } else {
+            text
+        }
+    });
+    let output = project.run(&["pull", "edited.docx"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let after = read(&project, OVERVIEW);
+    assert_ne!(before, after);
+    assert!(
+        after.contains("  3. Third step\n  1. Fourth and last step\n     1. A sub-step\n"),
+        "{after}"
+    );
+}
+
 #[test]
 fn pull_refuses_conflicts_and_sides_resolve_them() {
     let project = built();
@@ -302,7 +333,7 @@ fn pull_reports_text_typed_outside_fields() {
     let edited = project.path("edited.docx");
     edit_docx(&project.path(DOCX), &edited, |name, text| {
         if name == "word/document.xml" {
-            text.replacen(">Labeling</w:t>", ">Labeling and a stray note</w:t>", 2)
+            text.replacen("This initiative is", "A stray note. This initiative is", 1)
         } else {
             text
         }
@@ -314,7 +345,7 @@ fn pull_reports_text_typed_outside_fields() {
         err.contains("text outside any field was not pulled"),
         "{err}"
     );
-    assert!(err.contains("Labeling and a stray note"), "{err}");
+    assert!(err.contains("A stray note. This initiative is"), "{err}");
     assert!(err.contains("page "), "{err}");
 }
 
@@ -402,5 +433,85 @@ mod property {
                 .collect();
             prop_assert_eq!(before, after);
         }
+    }
+}
+
+/// Replaces, inside the field at `path`, the text `old` of a run by `new`,
+/// as Word saves a word typed over.
+fn retype(docx_text: String, bookmark: &str, old: &str, new: &str) -> String {
+    let start = docx_text
+        .find(&format!("w:name=\"{bookmark}\""))
+        .expect("the field's bookmark");
+    let at = start
+        + docx_text[start..]
+            .find(&format!(">{old}</w:t>"))
+            .expect("the old text");
+    format!(
+        "{}>{new}</w:t>{}",
+        &docx_text[..at],
+        &docx_text[at + old.len() + 7..]
+    )
+}
+
+#[test]
+fn pull_takes_back_names_places_and_agenda_items() {
+    let project = built();
+    let docx = project.path(DOCX);
+    let edits = [
+        (
+            "location.en",
+            "Ottawa, Ontario Canada",
+            "Gatineau, Quebec Canada",
+        ),
+        ("groups[1].name.en", "Labeling", "Labelling *and* Marks"),
+        ("items[4].item.en", "Break", "Coffee break"),
+        ("items[2].details.en", "Labeling", "Labelling"),
+    ];
+    let bookmarks: Vec<String> = edits
+        .iter()
+        .map(|(path, _, _)| bookmark_of(&docx, path))
+        .collect();
+    let edited = project.path("edited.docx");
+    edit_docx(&docx, &edited, |name, text| {
+        if name != "word/document.xml" {
+            return text;
+        }
+        edits
+            .iter()
+            .zip(&bookmarks)
+            .fold(text, |text, ((_, old, new), bookmark)| {
+                retype(text, bookmark, old, new)
+            })
+    });
+    let output = project.run(&["pull", "edited.docx"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let meeting = read(&project, "report-data/06-sixth-meeting/meeting.yaml");
+    assert!(
+        meeting.contains("  en: Gatineau, Quebec Canada\n  fr: Ottawa (Ontario) Canada\n"),
+        "{meeting}"
+    );
+    let panel = read(&project, PANEL);
+    assert!(
+        panel.contains("  - name: { en: Labelling *and* Marks, fr: Étiquetage }"),
+        "a plain field takes its text as it reads, not as Markdown: {panel}"
+    );
+    let agenda = read(&project, "report-data/06-sixth-meeting/agenda.yaml");
+    assert!(
+        agenda.contains("      en: Coffee break\n      fr: Pause\n"),
+        "{agenda}"
+    );
+    assert!(agenda.contains("        - Consumer Education\n        - Labelling\n        - Network Resiliency\n      fr: |"), "{agenda}");
+    // The other details, with the same words, are untouched.
+    assert_eq!(agenda.matches("- Labeling\n").count(), 1, "{agenda}");
+    // Built again, the document reads the new text.
+    let output = project.run(&["build", "--pdf-only"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let pdf = pdf_text(&project.path("out/06-sixth-meeting.pdf"));
+    for text in [
+        "Gatineau, Quebec Canada",
+        "Labelling *and* Marks",
+        "Coffee break",
+    ] {
+        assert!(pdf.contains(text), "{text} in {pdf}");
     }
 }

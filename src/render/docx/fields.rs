@@ -30,6 +30,10 @@ pub const OUTSIDE_PROPERTY: &str = "ReportOutside";
 /// each, under Word's 255 characters).
 const OUTSIDE_PER_PROPERTY: usize = 30;
 
+/// What starts the property of a plain field (a name, a place, an agenda
+/// item), whose text goes back as it reads, not as Markdown.
+pub const PLAIN_FIELD_PREFIX: &str = "plain:";
+
 /// A field marked in the document.
 #[derive(Debug, Clone)]
 pub struct FieldMark {
@@ -77,12 +81,42 @@ pub(super) fn mark(
     });
 }
 
+/// Marks children `start..end` of one paragraph (the runs of a plain
+/// value after its label, a heading's text) as the field `field`.
+pub(super) fn mark_within(
+    marks: &mut Vec<FieldMark>,
+    field: &SourceField,
+    paragraph: &mut docx_rs::Paragraph,
+    start: usize,
+    end: usize,
+) {
+    let number = marks.len() + 1;
+    let id = FIRST_ID + number;
+    let bookmark = format!("{FIELD_BOOKMARK_PREFIX}{number:03}");
+    let end = end.min(paragraph.children.len());
+    let start = start.min(end);
+    paragraph
+        .children
+        .insert(end, ParagraphChild::BookmarkEnd(BookmarkEnd::new(id)));
+    paragraph.children.insert(
+        start,
+        ParagraphChild::BookmarkStart(BookmarkStart::new(id, bookmark.clone())),
+    );
+    marks.push(FieldMark {
+        bookmark,
+        field: field.clone(),
+    });
+}
+
 /// The value of a field's property: `file#path@source.built`, the
 /// fingerprints of the YAML text and of the field's text as this DOCX
 /// holds it.
+///
+/// A plain field's value starts with [`PLAIN_FIELD_PREFIX`].
 pub fn field_value(field: &SourceField, built: u64) -> String {
     format!(
-        "{}#{}@{:016x}.{built:016x}",
+        "{}{}#{}@{:016x}.{built:016x}",
+        if field.plain { PLAIN_FIELD_PREFIX } else { "" },
         field.file.to_string_lossy().replace('\\', "/"),
         field.path,
         field.fingerprint
@@ -107,7 +141,13 @@ pub fn custom_properties(docx: &[u8], view: &ReportView, marks: &[FieldMark]) ->
         let built = reading
             .as_ref()
             .and_then(|r| r.fields.get(&mark.bookmark))
-            .map_or(0, |f| fingerprint(&f.markdown));
+            .map_or(0, |f| {
+                fingerprint(if mark.field.plain {
+                    &f.plain
+                } else {
+                    &f.markdown
+                })
+            });
         properties.push((mark.bookmark.clone(), field_value(&mark.field, built)));
     }
     let mut outside: Vec<String> = reading

@@ -668,7 +668,12 @@ impl Writer<'_> {
                             label,
                         )
                         .add_run(Run::new().add_tab());
-                        let p = self.inlines(p, &fact.value, Format::default());
+                        let value_from = p.children.len();
+                        let mut p = self.inlines(p, &fact.value, Format::default());
+                        if let Some(field) = &fact.field {
+                            let end = p.children.len();
+                            fields::mark_within(&mut self.fields, field, &mut p, value_from, end);
+                        }
                         items.push(BodyItem::Paragraph(Box::new(p)));
                     }
                 }
@@ -728,7 +733,15 @@ impl Writer<'_> {
                 }
                 SectionBody::Groups { groups } => {
                     for group in groups {
-                        items.push(self.heading(&group.name, 2, false));
+                        let mut heading = self.heading(&group.name, 2, false);
+                        if let (Some(field), BodyItem::Paragraph(p)) =
+                            (&group.name_field, &mut heading)
+                        {
+                            // Inside the contents' bookmark, around the text.
+                            let end = p.children.len().saturating_sub(1);
+                            fields::mark_within(&mut self.fields, field, p, 1, end);
+                        }
+                        items.push(heading);
                         for part in &group.parts {
                             let mut paragraphs = self.blocks(&part.blocks, 0);
                             let label = self
@@ -1018,7 +1031,20 @@ impl Writer<'_> {
             .cant_split(),
         ];
         for row in rows {
-            let content = self.blocks(&row.blocks, 0);
+            let mut content = self.blocks(&row.blocks, 0);
+            // The item is the first runs of the first paragraph; the
+            // details, when there are any, the paragraphs after it.
+            if let Some(field) = &row.item_field
+                && let Some(first) = content.first_mut()
+            {
+                let item_runs = self.text(&row.item, Format::default()).len();
+                fields::mark_within(&mut self.fields, field, &mut first.paragraph, 0, item_runs);
+            }
+            if let Some(field) = &row.details_field
+                && content.len() > 1
+            {
+                fields::mark(&mut self.fields, field, &mut content[1..], 0);
+            }
             let time = self.text(&row.time, Format::default());
             table_rows.push(
                 TableRow::new(vec![
