@@ -298,6 +298,10 @@ pub struct SubsectionView {
     pub heading: String,
     /// What references to it name it by: the same in every language.
     pub anchor: String,
+    /// Where its heading is written.
+    pub heading_field: Option<SourceField>,
+    /// Where its text is written.
+    pub field: Option<SourceField>,
     /// Its text.
     pub blocks: Vec<Block>,
 }
@@ -369,7 +373,9 @@ fn added_section_body(section: &AddedSection, declaration: &SectionDeclaration) 
         placeholder: placeholder.clone(),
     };
     match section {
-        AddedSection::Prose { body, subsections } => SectionBody::Prose {
+        AddedSection::Prose {
+            body, subsections, ..
+        } => SectionBody::Prose {
             blocks: body.blocks.clone(),
             subsections: subsections
                 .iter()
@@ -377,6 +383,8 @@ fn added_section_body(section: &AddedSection, declaration: &SectionDeclaration) 
                     heading: s.heading.clone(),
                     anchor: crate::series::slug(&s.anchor_name),
                     blocks: s.body.blocks.clone(),
+                    heading_field: Some(s.fields[0].clone()),
+                    field: Some(s.fields[1].clone()),
                 })
                 .collect(),
         },
@@ -673,10 +681,19 @@ pub fn build(
             template: declaration.template.clone(),
             heading: declaration.heading.clone(),
             new_page: declaration.new_page,
-            fields: if declaration.kind() == SectionKind::Overview {
-                overview_fields(report)
-            } else {
-                Vec::new()
+            fields: match (declaration.kind(), report.added.get(&declaration.id)) {
+                (SectionKind::Overview, _) => overview_fields(report),
+                (
+                    _,
+                    Some(AddedSection::Prose {
+                        body, body_field, ..
+                    }),
+                ) if !body.blocks.is_empty() => vec![BlockField {
+                    start: 0,
+                    end: body.blocks.len(),
+                    field: body_field.clone(),
+                }],
+                _ => Vec::new(),
             },
             flags: Vec::new(),
             body,

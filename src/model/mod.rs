@@ -404,7 +404,10 @@ impl Report {
             }
         }
         for section in self.added.values_mut() {
-            if let AddedSection::Prose { body, subsections } = section {
+            if let AddedSection::Prose {
+                body, subsections, ..
+            } = section
+            {
                 found.push(body);
                 found.extend(subsections.iter_mut().map(|s| &mut s.body));
             }

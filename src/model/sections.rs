@@ -9,6 +9,7 @@
 use schemars::{JsonSchema, Schema, SchemaGenerator};
 use serde::{Deserialize, Serialize};
 
+use super::field::SourceField;
 use super::rich::{Block, Inline, Placeholder, RichText};
 use super::{Context, Fact, SectionKind, SectionShape, decode};
 use crate::diagnostics::{Diagnostic, closest};
@@ -24,6 +25,8 @@ pub enum AddedSection {
         body: RichText,
         /// The sub-sections, each with its heading.
         subsections: Vec<Subsection>,
+        /// Where the text is written.
+        body_field: SourceField,
     },
     /// Rows of cells, one cell per declared column, in column order.
     Table {
@@ -47,6 +50,8 @@ pub struct Subsection {
     pub anchor_name: String,
     /// Its text.
     pub body: RichText,
+    /// Where its heading and its text are written.
+    pub fields: [SourceField; 2],
 }
 
 impl AddedSection {
@@ -60,7 +65,9 @@ impl AddedSection {
         }
         let mut found = Vec::new();
         match self {
-            AddedSection::Prose { body, subsections } => {
+            AddedSection::Prose {
+                body, subsections, ..
+            } => {
                 found.extend(body.placeholders());
                 for subsection in subsections {
                     found.extend(subsection.body.placeholders());
@@ -227,6 +234,10 @@ impl Context<'_> {
                         heading,
                         anchor_name,
                         body,
+                        fields: [
+                            self.plain_field(doc, &format!("{path}.heading"), Some(&sub.heading)),
+                            self.source_field(doc, &format!("{path}.body"), sub.body.as_deref()),
+                        ],
                     });
                 }
                 // A section made only of sub-sections needs no text of its own.
@@ -240,7 +251,11 @@ impl Context<'_> {
                         &format!("The text of {}", shape.title),
                     )
                 };
-                Some(AddedSection::Prose { body, subsections })
+                Some(AddedSection::Prose {
+                    body,
+                    subsections,
+                    body_field: self.source_field(doc, "body", file.body.as_deref()),
+                })
             }
         }
     }

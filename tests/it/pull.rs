@@ -515,3 +515,47 @@ fn pull_takes_back_names_places_and_agenda_items() {
         assert!(pdf.contains(text), "{text} in {pdf}");
     }
 }
+
+#[test]
+fn pull_takes_back_the_text_of_added_sections() {
+    let project = TempProject::new(Some("sections"));
+    let output = project.run(&["build", "--docx-only"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let file = "report-data/06-sixth-meeting/recommendations.yaml";
+    let before = read(&project, file);
+    // Nothing edited, nothing changed.
+    let output = project.run(&["pull", DOCX]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(read(&project, file), before);
+    let docx = project.path(DOCX);
+    let heading = bookmark_of(&docx, "subsections[2].heading");
+    let body = bookmark_of(&docx, "body");
+    let typed = project.path("typed.docx");
+    word_edit_in(&project, DOCX, "subsections[1].body", &typed);
+    let edited = project.path("edited.docx");
+    edit_docx(&typed, &edited, |name, text| {
+        if name != "word/document.xml" {
+            return text;
+        }
+        let text = retype(text, &heading, "Network Resiliency", "Network Resilience");
+        retype(
+            text,
+            &body,
+            "The multistakeholder group adopted the recommendations below, as finalised in the breakout groups.",
+            "The multistakeholder group adopted the recommendations below, as agreed in the breakout groups.",
+        )
+    });
+    let output = project.run(&["pull", "edited.docx"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let after = read(&project, file);
+    assert!(
+        after.contains("  - heading: Labeling\n    body: |\n      Our group met *twice*"),
+        "{after}"
+    );
+    assert!(
+        after.contains("  - heading: Network Resilience\n"),
+        "{after}"
+    );
+    assert!(after.contains("agreed in the breakout groups."), "{after}");
+    assert!(after.starts_with("# Recommendations: text, then one sub-section"));
+}

@@ -43,6 +43,7 @@ use docx_rs::{
 };
 
 use self::geometry::{Block as Kind, Geometry, Line};
+use crate::model::field::SourceField;
 use crate::model::rich::{Block, Inline};
 use crate::render::{FontFace, HeadingPage};
 use crate::view::{ReportView, SectionBody};
@@ -692,9 +693,18 @@ impl Writer<'_> {
                             .map(|p| BodyItem::Paragraph(Box::new(p.finish()))),
                     );
                     for subsection in subsections {
-                        items.push(self.heading(&subsection.heading, 2, false));
+                        items.push(
+                            self.field_heading(
+                                &subsection.heading,
+                                subsection.heading_field.as_ref(),
+                            ),
+                        );
+                        let mut paragraphs = self.blocks(&subsection.blocks, 0);
+                        if let Some(field) = &subsection.field {
+                            fields::mark(&mut self.fields, field, &mut paragraphs, 0);
+                        }
                         items.extend(
-                            self.blocks(&subsection.blocks, 0)
+                            paragraphs
                                 .into_iter()
                                 .map(|p| BodyItem::Paragraph(Box::new(p.finish()))),
                         );
@@ -733,15 +743,7 @@ impl Writer<'_> {
                 }
                 SectionBody::Groups { groups } => {
                     for group in groups {
-                        let mut heading = self.heading(&group.name, 2, false);
-                        if let (Some(field), BodyItem::Paragraph(p)) =
-                            (&group.name_field, &mut heading)
-                        {
-                            // Inside the contents' bookmark, around the text.
-                            let end = p.children.len().saturating_sub(1);
-                            fields::mark_within(&mut self.fields, field, p, 1, end);
-                        }
-                        items.push(heading);
+                        items.push(self.field_heading(&group.name, group.name_field.as_ref()));
                         for part in &group.parts {
                             let mut paragraphs = self.blocks(&part.blocks, 0);
                             let label = self
@@ -884,6 +886,17 @@ impl Writer<'_> {
                 **p = paragraph.line_spacing(spaced(before, after));
             }
         }
+    }
+
+    /// A second-level heading whose text is the plain field `field`.
+    fn field_heading(&mut self, text: &str, field: Option<&SourceField>) -> BodyItem {
+        let mut heading = self.heading(text, 2, false);
+        if let (Some(field), BodyItem::Paragraph(p)) = (field, &mut heading) {
+            // Inside the contents' bookmark, around the text.
+            let end = p.children.len().saturating_sub(1);
+            fields::mark_within(&mut self.fields, field, p, 1, end);
+        }
+        heading
     }
 
     fn heading(&mut self, text: &str, level: usize, new_page: bool) -> BodyItem {
