@@ -156,6 +156,8 @@ fn each_document_says_its_language() {
     let raw = String::from_utf8_lossy(&std::fs::read(&plain).unwrap()).into_owned();
     assert!(raw.contains("/Lang (fr-CA)"), "the catalog's /Lang");
     assert!(raw.contains("pdfuaid:part>1<") || raw.contains("pdfuaid:part=\"1\""));
+    assert!(raw.contains("pdfaid:part>2<") || raw.contains("pdfaid:part=\"2\""));
+    assert!(raw.contains("pdfaid:conformance>B<") || raw.contains("pdfaid:conformance=\"B\""));
     assert!(raw.contains("<dc:language>") && raw.contains("fr-CA"));
     tool("qpdf", &["--check", project.path(FR_PDF).to_str().unwrap()]);
     let styles = docx_part(&project.path(FR_DOCX), "word/styles.xml");
