@@ -9,6 +9,7 @@ use std::path::Path;
 use crate::diagnostics::{Diagnostic, Location};
 use crate::layout::Manifest;
 use crate::model::Report;
+use crate::model::rich::PlaceholderOrigin;
 
 /// How strict the check is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,10 +61,19 @@ pub fn placeholders(report: &Report, strictness: Strictness) -> Vec<Diagnostic> 
                 Strictness::Draft => Diagnostic::warning(message),
                 Strictness::Final => Diagnostic::error(message),
             };
-            diagnostic.at(placeholder.location.clone()).with_code(PLACEHOLDER).with_hint(match strictness {
-                Strictness::Draft => "write the missing text here before the final build",
-                Strictness::Final => "a final build goes to partners: write the missing text here, or build a draft",
-            })
+            let hint = match (&placeholder.origin, strictness) {
+                (PlaceholderOrigin::Translation { .. }, _) => {
+                    "write the field as a map by language, with the translation beside the text: `{en: ..., fr: ...}`"
+                }
+                (_, Strictness::Draft) => "write the missing text here before the final build",
+                (_, Strictness::Final) => {
+                    "a final build goes to partners: write the missing text here, or build a draft"
+                }
+            };
+            diagnostic
+                .at(placeholder.location.clone())
+                .with_code(PLACEHOLDER)
+                .with_hint(hint)
         })
         .collect()
 }

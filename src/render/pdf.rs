@@ -5,7 +5,7 @@
 //! packages and no network, and the date comes from the report's data, so
 //! the same sources give the same PDF on every machine.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use typst::diag::{FileError, FileResult, Severity as TypstSeverity, SourceDiagnostic};
@@ -42,33 +42,28 @@ impl Fonts {
         let mut families = Vec::new();
         let mut coverage = Vec::new();
         let mut faces = Vec::new();
-        let mut files = Vec::new();
-        collect_font_files(dir, &mut files);
-        files.sort();
-        for path in files {
-            let Ok(data) = std::fs::read(&path) else {
-                continue;
-            };
-            for (index, info) in FontInfo::iter(&data).enumerate() {
-                families.push(info.family.to_lowercase());
-                coverage.push(info.coverage.clone());
-                let index = u32::try_from(index).unwrap_or(0);
-                faces.push(FontFace {
-                    family: info.family.clone(),
-                    weight: info.variant.weight.to_number(),
-                    italic: info.variant.style != typst::text::FontStyle::Normal,
-                    path: path.clone(),
-                    index,
-                    coverage: coverage_ranges(info.coverage.iter()),
-                });
-                store.push((
-                    FontPath {
-                        path: path.clone(),
-                        index,
-                    },
-                    info,
-                ));
-            }
+        // Scanned as typst's command line scans a font folder: each file
+        // memory-mapped and only the tables that describe a face read, so
+        // a 10 MB colour emoji font costs nothing until a glyph of it is
+        // set. Sorted, so the fonts are in the same order on every machine.
+        let mut found: Vec<(FontPath, FontInfo)> = if dir.is_dir() {
+            typst_kit::fonts::scan(dir).collect()
+        } else {
+            Vec::new()
+        };
+        found.sort_by(|(a, _), (b, _)| a.path.cmp(&b.path).then(a.index.cmp(&b.index)));
+        for (path, info) in found {
+            families.push(info.family.to_lowercase());
+            coverage.push(info.coverage.clone());
+            faces.push(FontFace {
+                family: info.family.clone(),
+                weight: info.variant.weight.to_number(),
+                italic: info.variant.style != typst::text::FontStyle::Normal,
+                path: path.path.clone(),
+                index: path.index,
+                coverage: coverage_ranges(info.coverage.iter()),
+            });
+            store.push((path, info));
         }
         if families.is_empty() {
             return Err(Diagnostic::error("no fonts were found in the fonts folder")
@@ -110,25 +105,6 @@ impl Fonts {
     /// Every face of every font file, in file order.
     pub fn faces(&self) -> &[FontFace] {
         &self.faces
-    }
-}
-
-fn collect_font_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for entry in entries.flatten() {
-        let path = entry.path();
-        if path.is_dir() {
-            collect_font_files(&path, out);
-        } else if path.extension().and_then(|e| e.to_str()).is_some_and(|e| {
-            matches!(
-                e.to_ascii_lowercase().as_str(),
-                "ttf" | "otf" | "ttc" | "otc"
-            )
-        }) {
-            out.push(path);
-        }
     }
 }
 
