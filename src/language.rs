@@ -19,7 +19,7 @@ use icu_locale_core::Locale;
 use serde::Serialize;
 use writeable::Writeable;
 
-use crate::model::{Date, TimeOfDay};
+use crate::model::Date;
 
 /// One language of the documents, as a layout names it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -123,8 +123,9 @@ pub fn looks_like_language_key(key: &str) -> bool {
         && region.is_none_or(|r| r.len() == 2 && r.bytes().all(|b| b.is_ascii_uppercase()))
 }
 
-/// How one language writes what the documents compose: dates, numbers,
-/// times of day and lists of names.
+/// How one language writes what the documents compose: dates, numbers
+/// and lists of names. (Times of day follow the layout's own pattern: see
+/// [`crate::view`].)
 pub struct Formats {
     language: Language,
     dates: Option<DateTimeFormatter<fieldsets::YMD>>,
@@ -186,26 +187,6 @@ impl Formats {
             Some(f) => f.format(names.iter()).write_to_string().into_owned(),
             None => names.join(", "),
         }
-    }
-
-    /// A time of day by the layout's `pattern`: `{h12}` (1–12), `{h24}`
-    /// (0–23), `{mm}` (two-digit minutes), `{period}` (`am`/`pm` as
-    /// given).
-    pub fn time(&self, time: TimeOfDay, pattern: &str, am: &str, pm: &str) -> String {
-        let h12 = match time.hour % 12 {
-            0 => 12,
-            h => h,
-        };
-        let period = if time.hour < 12 { am } else { pm };
-        crate::view::fill(
-            pattern,
-            &[
-                ("h12", &h12.to_string()),
-                ("h24", &time.hour.to_string()),
-                ("mm", &format!("{:02}", time.minute)),
-                ("period", period),
-            ],
-        )
     }
 }
 
@@ -300,12 +281,6 @@ mod tests {
         assert_eq!(en.join(&names), "A, B, and C");
         assert_eq!(fr.join(&names), "A, B et C");
         assert_eq!(en.join(&names[..2]), "A and B");
-        let time = TimeOfDay {
-            hour: 9,
-            minute: 40,
-        };
-        assert_eq!(en.time(time, "{h12}:{mm} {period}", "am", "pm"), "9:40 am");
-        assert_eq!(fr.time(time, "{h24} h {mm}", "", ""), "9 h 40");
     }
 
     #[test]

@@ -154,10 +154,16 @@ pub struct PreparedReport {
 
 /// The name of a report's outputs in `language`, before `.pdf`/`.docx`.
 fn output_stem(layout: &Layout, name: &str, language: &Language) -> String {
+    format!("{name}{}", language_suffix(layout, language))
+}
+
+/// What names of documents in `language` carry after the report's name:
+/// `.fr` when the layout has several languages, else nothing.
+fn language_suffix(layout: &Layout, language: &Language) -> String {
     if layout.languages.several() {
-        format!("{name}.{}", language.code)
+        format!(".{}", language.code)
     } else {
-        name.to_string()
+        String::new()
     }
 }
 
@@ -440,7 +446,7 @@ impl Project {
         strictness: Strictness,
         worlds: &mut HashMap<String, ReportWorld>,
     ) -> (series::SeriesIndex, Vec<Diagnostic>) {
-        let suffix = output_stem(layout, "", language);
+        let suffix = language_suffix(layout, language);
         let start: Vec<(String, Vec<model::rich::ReportRef>)> = prepared
             .iter()
             .map(|p| {

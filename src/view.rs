@@ -499,6 +499,27 @@ pub fn fill(pattern: &str, slots: &[(&str, &str)]) -> String {
     out
 }
 
+/// A time of day by the layout's `labels.time` pattern: `{h12}` (1–12),
+/// `{h24}` (0–23), `{mm}` (two-digit minutes), `{period}` (`am` or `pm`).
+/// The series' house style ("9:40 am", "9 h 40") is not CLDR's, so the
+/// layout says it rather than ICU4X.
+fn time_of_day(time: crate::model::TimeOfDay, pattern: &str, am: &str, pm: &str) -> String {
+    let h12 = match time.hour % 12 {
+        0 => 12,
+        h => h,
+    };
+    let period = if time.hour < 12 { am } else { pm };
+    fill(
+        pattern,
+        &[
+            ("h12", &h12.to_string()),
+            ("h24", &time.hour.to_string()),
+            ("mm", &format!("{:02}", time.minute)),
+            ("period", period),
+        ],
+    )
+}
+
 /// What a flag says in the documents. The tool's own notes are English:
 /// a document in another language says the layout's `missing` instead. A
 /// missing translation quotes the primary language's text, for the
@@ -734,6 +755,7 @@ pub fn build(
         document_date,
         draft,
         flag_prefix: typeset_punctuation(&format!("{}: ", labels.flag), &language),
+        // A colon is spaced only after a word: typeset one, keep the rest.
         colon: typeset_punctuation("a:", &language)[1..].to_string(),
         lang: language.code.clone(),
         region: language.region.clone(),
@@ -923,7 +945,7 @@ fn section_body(
                         let mut blocks = vec![paragraph(first)];
                         blocks.extend(row.details.blocks.iter().cloned());
                         AgendaRowView {
-                            time: formats.time(row.time, &labels.time, &labels.am, &labels.pm),
+                            time: time_of_day(row.time, &labels.time, &labels.am, &labels.pm),
                             blocks,
                             item: row.item.clone(),
                             item_field: Some(row.fields[0].clone()),
@@ -944,6 +966,16 @@ mod tests {
     fn dates_from_epoch() {
         assert_eq!(civil_from_days(0), (1970, 1, 1));
         assert_eq!(civil_from_days(17_999), (2019, 4, 13));
+    }
+
+    #[test]
+    fn times_follow_the_layouts_pattern() {
+        let time = |hour, minute| crate::model::TimeOfDay { hour, minute };
+        let english = |t| time_of_day(t, "{h12}:{mm} {period}", "am", "pm");
+        assert_eq!(english(time(9, 40)), "9:40 am");
+        assert_eq!(english(time(0, 5)), "12:05 am");
+        assert_eq!(english(time(13, 0)), "1:00 pm");
+        assert_eq!(time_of_day(time(9, 40), "{h24} h {mm}", "", ""), "9 h 40");
     }
 
     #[test]

@@ -1102,25 +1102,13 @@ impl Context<'_> {
         let invisible = |c: char| {
             c.is_whitespace()
                 || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{E0000}'..='\u{E007F}')
-                || (('\u{0300}'..='\u{036F}').contains(&c))
+                || is_combining(c)
         };
-        if text.chars().all(|c| invisible(c) || (self.has_glyph)(c)) {
-            return text;
+        let (replaced, missing) =
+            code_points_for_missing(text, &|c| invisible(c) || (self.has_glyph)(c));
+        if missing.is_empty() {
+            return replaced;
         }
-        let mut missing = Vec::new();
-        let replaced = text
-            .chars()
-            .map(|c| {
-                if invisible(c) || (self.has_glyph)(c) {
-                    c.to_string()
-                } else {
-                    if !missing.contains(&c) {
-                        missing.push(c);
-                    }
-                    format!("U+{:04X}", u32::from(c))
-                }
-            })
-            .collect();
         let shown: Vec<String> = missing
             .iter()
             .map(|c| format!("'{c}' (U+{:04X})", u32::from(*c)))
@@ -1604,20 +1592,9 @@ fn printable(
     problems: &mut Vec<Diagnostic>,
 ) -> String {
     let text: String = text.chars().filter(|c| !c.is_control()).collect();
-    let mut missing = Vec::new();
-    let shown = text
-        .chars()
-        .map(|c| {
-            if c.is_whitespace() || is_combining(c) || has_glyph(c) {
-                c.to_string()
-            } else {
-                if !missing.contains(&c) {
-                    missing.push(c);
-                }
-                format!("U+{:04X}", u32::from(c))
-            }
-        })
-        .collect();
+    let (shown, missing) = code_points_for_missing(text, &|c| {
+        c.is_whitespace() || is_combining(c) || has_glyph(c)
+    });
     if !missing.is_empty() {
         let codes: Vec<String> = missing
             .iter()
@@ -1633,6 +1610,30 @@ fn printable(
         );
     }
     shown
+}
+
+/// `text` with each character `shows` refuses printed as its code point
+/// (`U+1F600`), and those characters, each once: PDF/A forbids the empty
+/// boxes a font without them would draw.
+fn code_points_for_missing(text: String, shows: &dyn Fn(char) -> bool) -> (String, Vec<char>) {
+    if text.chars().all(shows) {
+        return (text, Vec::new());
+    }
+    let mut missing = Vec::new();
+    let replaced = text
+        .chars()
+        .map(|c| {
+            if shows(c) {
+                c.to_string()
+            } else {
+                if !missing.contains(&c) {
+                    missing.push(c);
+                }
+                format!("U+{:04X}", u32::from(c))
+            }
+        })
+        .collect();
+    (replaced, missing)
 }
 
 /// Whether `c` is a combining mark, drawn with the character before it.

@@ -322,15 +322,7 @@ pub fn read(parts: &DocxParts, flag_label: &str) -> Result<Reading, String> {
             let num = style
                 .child("pPr")
                 .and_then(|p| p.child("numPr"))
-                .and_then(|n| {
-                    let id = n.child("numId")?.attribute("w:val")?.to_string();
-                    let level = n
-                        .child("ilvl")
-                        .and_then(|l| l.attribute("w:val"))
-                        .and_then(|l| l.parse().ok())
-                        .unwrap_or(0);
-                    Some((id, level))
-                });
+                .and_then(numbering_of);
             context.styles.insert(id, (normalise_style(&name), num));
         }
     }
@@ -555,15 +547,7 @@ fn walk(
                         .cloned()
                         .unwrap_or_else(|| (normalise_style(style_id), None));
                     para.style = style;
-                    let own = ppr.child("numPr").and_then(|n| {
-                        let id = n.child("numId")?.attribute("w:val")?.to_string();
-                        let level = n
-                            .child("ilvl")
-                            .and_then(|l| l.attribute("w:val"))
-                            .and_then(|l| l.parse().ok())
-                            .unwrap_or(0);
-                        Some((id, level))
-                    });
+                    let own = ppr.child("numPr").and_then(numbering_of);
                     if let Some((id, level)) = own.or(style_num)
                         && id != "0"
                     {
@@ -745,6 +729,17 @@ impl Element {
             })
             .collect()
     }
+}
+
+/// The list (`numId`) and level (`ilvl`, 0 without) a `w:numPr` names.
+fn numbering_of(num_pr: &Element) -> Option<(String, usize)> {
+    let id = num_pr.child("numId")?.attribute("w:val")?.to_string();
+    let level = num_pr
+        .child("ilvl")
+        .and_then(|l| l.attribute("w:val"))
+        .and_then(|l| l.parse().ok())
+        .unwrap_or(0);
+    Some((id, level))
 }
 
 /// The number a `w:start` or `w:startOverride` element gives, 1 without.
