@@ -37,6 +37,19 @@ fn main() {
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(1000);
+    if std::env::var_os("BENCH_ONLY_WATCH").is_some() {
+        // For profiling the watch's rebuilds alone; the README is left as is.
+        let watch = measure_watch(&repo, rebuilds);
+        println!(
+            "cold {:?}, rebuild {:?}, saved {:?}",
+            watch.cold, watch.rebuild, watch.saved
+        );
+        return;
+    }
+    if let Some(dir) = std::env::var_os("BENCH_PROJECTS") {
+        keep_projects(&repo, Path::new(&dir));
+        return;
+    }
     let mut rows = Vec::new();
     for groups in SIZES {
         let project = synthetic_project(&repo, groups);
@@ -490,6 +503,25 @@ fn write_into_readme(readme: &Path, table: &str) {
     };
     let updated = format!("{}{start}\n{table}{}", &text[..a], &text[b..]);
     let _ = std::fs::write(readme, updated);
+}
+
+/// `BENCH_PROJECTS=DIR make bench` writes the synthetic projects into DIR
+/// (`groups-1`, `groups-50`, `groups-120`, `series`) and measures nothing:
+/// for profiling a size by hand.
+fn keep_projects(repo: &Path, dir: &Path) {
+    let mut projects: Vec<(String, tempfile::TempDir)> = SIZES
+        .iter()
+        .map(|&groups| (format!("groups-{groups}"), synthetic_project(repo, groups)))
+        .collect();
+    projects.push((
+        "series".into(),
+        synthetic_series(repo, SERIES_REPORTS, SERIES_GROUPS),
+    ));
+    for (name, project) in projects {
+        let to = dir.join(name);
+        copy_tree(project.path(), &to);
+        println!("{}", to.display());
+    }
 }
 
 /// A project whose report has `groups` working groups of realistic prose

@@ -94,4 +94,55 @@ impl ParsedSources {
     pub(crate) fn give_back(&mut self, document: YamlDocument) {
         self.0.insert(document.file.display_path.clone(), document);
     }
+
+    /// Takes out the documents of the files below `dir`: those of one
+    /// report, for its preparation on a thread of its own. Files outside
+    /// it, shared by the reports, are parsed again by each.
+    pub(crate) fn take_below(&mut self, dir: &Path) -> ParsedSources {
+        let (below, rest) = std::mem::take(&mut self.0)
+            .into_iter()
+            .partition(|(path, _)| path.starts_with(dir));
+        self.0 = rest;
+        ParsedSources(below)
+    }
+
+    /// Takes back documents taken out by [`ParsedSources::take_below`] and
+    /// those parsed with them.
+    pub(crate) fn absorb(&mut self, other: ParsedSources) {
+        self.0.extend(other.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parsed(path: &str) -> YamlDocument {
+        sources::parse_yaml(SourceFile {
+            display_path: PathBuf::from(path),
+            text: "a: 1\n".into(),
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_report_takes_out_the_files_of_its_folder_only() {
+        let mut cache = ParsedSources::default();
+        for path in [
+            "report-data/05-fifth/meeting.yaml",
+            "report-data/05-fifth-b/meeting.yaml",
+            "report-data/06-sixth/meeting.yaml",
+            "report-data/series.yaml",
+        ] {
+            cache.give_back(parsed(path));
+        }
+        let fifth = cache.take_below(Path::new("report-data/05-fifth"));
+        let mut taken: Vec<&PathBuf> = fifth.0.keys().collect();
+        taken.sort();
+        // A folder whose name starts alike is another report's.
+        assert_eq!(taken, [Path::new("report-data/05-fifth/meeting.yaml")]);
+        assert_eq!(cache.0.len(), 3);
+        cache.absorb(fifth);
+        assert_eq!(cache.0.len(), 4);
+    }
 }

@@ -386,17 +386,31 @@ impl Layout {
         let mut problems = Vec::new();
         let manifest_path = layouts.join(MANIFEST_FILE);
         let mut warnings = Vec::new();
-        let editions = sources::read_source(root, &manifest_path)
-            .and_then(sources::parse_yaml)
-            .map_err(|d| problems.push(d))
-            .ok()
-            .and_then(|doc| load_editions(&doc, &mut problems, &mut warnings));
+        // Compiling the templates is most of a layout's loading and needs
+        // nothing of the manifest: it runs beside the manifest's reading.
+        let ((registry, template_files, template_problems), editions) =
+            std::thread::scope(|scope| {
+                let compiling = scope.spawn(|| {
+                    let mut problems = Vec::new();
+                    let (registry, files) =
+                        load_templates(root, &layouts.join(TYPST_TEMPLATES_DIR), &mut problems);
+                    (registry, files, problems)
+                });
+                let editions = sources::read_source(root, &manifest_path)
+                    .and_then(sources::parse_yaml)
+                    .map_err(|d| problems.push(d))
+                    .ok()
+                    .and_then(|doc| load_editions(&doc, &mut problems, &mut warnings));
+                let compiled = compiling
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+                (compiled, editions)
+            });
+        problems.extend(template_problems);
         let (manifest, editions) = match editions {
             Some((languages, editions)) => (Some(editions[0].clone()), Some((languages, editions))),
             None => (None, None),
         };
-        let (registry, template_files) =
-            load_templates(root, &layouts.join(TYPST_TEMPLATES_DIR), &mut problems);
         let mut manifest = manifest;
         if let Some(manifest) = &mut manifest {
             for section in &mut manifest.sections {

@@ -641,7 +641,21 @@ impl Project {
             names.to_vec()
         };
         let layouts = self.root.join(LAYOUTS_DIR);
-        let loaded = timing::measure("layout", || cache.layout.get(&layouts, || self.layout()));
+        // The fonts are scanned while the layout loads: neither needs the
+        // other, and each is a few milliseconds of a small report's build.
+        let (loaded, scanned) = std::thread::scope(|scope| {
+            let scanning = match &cache.fonts {
+                Some(kept) => Ok(Arc::clone(kept)),
+                None => Err(scope.spawn(|| timing::measure("fonts", || self.fonts()))),
+            };
+            let loaded = timing::measure("layout", || cache.layout.get(&layouts, || self.layout()));
+            let scanned = scanning.or_else(|scanning| {
+                scanning
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            });
+            (loaded, scanned)
+        });
         let layout = match loaded {
             Ok(layout) => layout,
             Err(problems) => {
@@ -649,18 +663,15 @@ impl Project {
                 return finish(diagnostics, false, false, written);
             }
         };
-        let fonts = match &cache.fonts {
-            Some(fonts) => Arc::clone(fonts),
-            None => match timing::measure("fonts", || self.fonts()) {
-                Ok(fonts) => {
-                    cache.fonts = Some(Arc::clone(&fonts));
-                    fonts
-                }
-                Err(d) => {
-                    diagnostics.push(d);
-                    return finish(diagnostics, true, false, written);
-                }
-            },
+        let fonts = match scanned {
+            Ok(fonts) => {
+                cache.fonts = Some(Arc::clone(&fonts));
+                fonts
+            }
+            Err(d) => {
+                diagnostics.push(d);
+                return finish(diagnostics, true, false, written);
+            }
         };
         for family in std::iter::once(&layout.manifest.fonts.body)
             .chain(&layout.manifest.fonts.fallback)
@@ -708,9 +719,20 @@ impl Project {
         if diagnostics.has_errors() {
             return finish(diagnostics, false, false, written);
         }
-        let mut reports = Vec::new();
-        for name in &names {
-            let before = diagnostics.count(diagnostics::Severity::Error);
+        // Reports are read and modelled side by side as they are rendered,
+        // each with the parsed files of its own folder, and their problems
+        // put back in the reports' order.
+        let workers = parallel::workers(names.len(), build.and_then(|options| options.jobs));
+        let jobs: Vec<(&String, cache::ParsedSources)> = names
+            .iter()
+            .map(|name| {
+                let below = cache.sources.take_below(&Path::new(DATA_DIR).join(name));
+                (name, below)
+            })
+            .collect();
+        let prepared_all = parallel::map_in_order(jobs, workers, |(name, mut parsed)| {
+            let mut found = Diagnostics::new();
+            let mut unreadable = false;
             let prepared = timing::measure("sources, model, check", || {
                 self.prepare_parsed(
                     &layout,
@@ -718,12 +740,19 @@ impl Project {
                     &languages,
                     strictness,
                     &fonts,
-                    &mut diagnostics,
+                    &mut found,
                     &mut unreadable,
-                    &mut cache.sources,
+                    &mut parsed,
                 )
             });
-            let clean = diagnostics.count(diagnostics::Severity::Error) == before;
+            (prepared, found, unreadable, parsed)
+        });
+        let mut reports = Vec::new();
+        for (prepared, found, was_unreadable, parsed) in prepared_all {
+            cache.sources.absorb(parsed);
+            unreadable |= was_unreadable;
+            let clean = found.count(diagnostics::Severity::Error) == 0;
+            diagnostics.extend(found);
             reports.extend(prepared.into_iter().map(|p| (p, clean)));
         }
         let mut indexes = HashMap::new();

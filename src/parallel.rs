@@ -1,6 +1,7 @@
 //! Building the reports of a series side by side.
 //!
-//! Each report is laid out and exported on one thread, from start to end,
+//! Each report is read and modelled, then laid out and exported, on one
+//! thread from start to end,
 //! by a fixed number of workers that take the next report when they are
 //! done: no more reports are in memory at once than there are workers, and
 //! the results come back in the order the reports were given, so messages

@@ -81,7 +81,7 @@ struct Packed {
 }
 
 /// The faces packed so far, by file, size and time of change.
-type PackedCache = Vec<((PathBuf, u64, Option<SystemTime>), Option<Arc<Packed>>)>;
+type PackedCache = Vec<(FaceFileId, Option<Arc<Packed>>)>;
 static PACKED: Mutex<PackedCache> = Mutex::new(Vec::new());
 
 /// Chooses and packs the faces to embed.
@@ -118,18 +118,29 @@ pub fn embed(
     }
     // The font table lists a family's faces in the schema's order.
     chosen.sort_by_key(|&(family, element, _)| (family, KINDS.iter().position(|k| k.2 == element)));
-    // Deflating a face takes tens of milliseconds: the faces are packed
-    // side by side, once per process.
+    // A face packed before, in this process or by an earlier run, costs a
+    // read; deflating one takes tens of milliseconds, so only the faces to
+    // deflate are spread over threads (a thread started for a read would
+    // cost more than the read).
+    let looked_up: Vec<Result<Lookup, String>> =
+        chosen.iter().map(|&(_, _, face)| look_up(face)).collect();
     let packed: Vec<Result<Option<Arc<Packed>>, String>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = chosen
-            .iter()
-            .map(|&(_, _, face)| scope.spawn(move || packed(face)))
+        let handles: Vec<_> = looked_up
+            .into_iter()
+            .map(|lookup| match lookup {
+                Ok(Lookup::ToPack(unpacked)) => Err(scope.spawn(move || pack(unpacked))),
+                Ok(Lookup::Found(found)) => Ok(Ok(found)),
+                Err(e) => Ok(Err(e)),
+            })
             .collect();
         handles
             .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            .map(|handle| {
+                handle.unwrap_or_else(|packing| {
+                    packing
+                        .join()
+                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                })
             })
             .collect()
     });
@@ -169,37 +180,74 @@ fn select<'a>(
         .min_by_key(|f| (f.weight.abs_diff(target), f.path.clone(), f.index))
 }
 
-/// The face obfuscated and deflated, from the cache or made now; None for
-/// a face that cannot be embedded as a part of its own (a face of a
-/// collection, or one without outlines).
-fn packed(face: &FontFace) -> Result<Option<Arc<Packed>>, String> {
+/// A face to embed, as far as the caches know it.
+enum Lookup {
+    /// Packed before, in this process or by an earlier run; None for a face
+    /// that cannot be embedded as a part of its own (a face of a
+    /// collection, or one without outlines).
+    Found(Option<Arc<Packed>>),
+    /// Read, keyed and obfuscated, still to be deflated.
+    ToPack(Unpacked),
+}
+
+/// A face read, keyed and obfuscated, to be deflated by [`pack`].
+struct Unpacked {
+    id: FaceFileId,
+    key: String,
+    obfuscated: Vec<u8>,
+}
+
+/// The face file as the in-process cache knows it: path, length and
+/// modification time.
+type FaceFileId = (PathBuf, u64, Option<SystemTime>);
+
+/// The process's packed faces.
+fn process_cache() -> std::sync::MutexGuard<'static, PackedCache> {
+    PACKED
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner)
+}
+
+/// Finds the face packed in this process or kept packed by an earlier run;
+/// else reads, keys and obfuscates it for [`pack`].
+fn look_up(face: &FontFace) -> Result<Lookup, String> {
     if face.index != 0 {
-        return Ok(None);
+        return Ok(Lookup::Found(None));
     }
     let metadata = std::fs::metadata(&face.path)
         .map_err(|e| format!("cannot read {}: {e}", face.path.display()))?;
     let id = (face.path.clone(), metadata.len(), metadata.modified().ok());
-    let cache = || {
-        PACKED
-            .lock()
-            .unwrap_or_else(std::sync::PoisonError::into_inner)
-    };
-    if let Some((_, packed)) = cache().iter().find(|(key, _)| *key == id) {
-        return Ok(packed.clone());
+    if let Some((_, packed)) = process_cache().iter().find(|(key, _)| *key == id) {
+        return Ok(Lookup::Found(packed.clone()));
     }
     let mut data = std::fs::read(&face.path)
         .map_err(|e| format!("cannot read {}: {e}", face.path.display()))?;
     if data.starts_with(b"ttcf") || !has_outlines(&data) {
-        cache().push((id, None));
-        return Ok(None);
+        process_cache().push((id, None));
+        return Ok(Lookup::Found(None));
     }
     let key = font_key(&data);
     obfuscate(&mut data, &key);
     if let Some(archive) = stored_packing(&key, &data) {
         let packed = Arc::new(Packed { key, archive });
-        cache().push((id, Some(Arc::clone(&packed))));
-        return Ok(Some(packed));
+        process_cache().push((id, Some(Arc::clone(&packed))));
+        return Ok(Lookup::Found(Some(packed)));
     }
+    Ok(Lookup::ToPack(Unpacked {
+        id,
+        key,
+        obfuscated: data,
+    }))
+}
+
+/// Deflates an obfuscated face, and keeps the packing for this process and
+/// the next runs.
+fn pack(unpacked: Unpacked) -> Result<Option<Arc<Packed>>, String> {
+    let Unpacked {
+        id,
+        key,
+        obfuscated,
+    } = unpacked;
     let mut writer = ZipWriter::new(Cursor::new(Vec::new()));
     let options = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
@@ -208,13 +256,13 @@ fn packed(face: &FontFace) -> Result<Option<Arc<Packed>>, String> {
         .unix_permissions(0o644);
     let archive = (|| -> ZipResult<Vec<u8>> {
         writer.start_file(PACKED_ENTRY, options)?;
-        writer.write_all(&data)?;
+        writer.write_all(&obfuscated)?;
         Ok(writer.finish()?.into_inner())
     })()
     .map_err(|e| e.to_string())?;
-    store_packing(&key, &data, &archive);
+    store_packing(&key, &obfuscated, &archive);
     let packed = Arc::new(Packed { key, archive });
-    cache().push((id, Some(Arc::clone(&packed))));
+    process_cache().push((id, Some(Arc::clone(&packed))));
     Ok(Some(packed))
 }
 
