@@ -12,6 +12,10 @@
 //! rebuilds. Last, a series of twelve different 9-page reports built one at
 //! a time (`--jobs 1`) and side by side, with the processor time each took.
 //! The tables are written into README.md between the bench markers.
+//!
+//! For profiling by hand: `BENCH_PROJECTS=DIR` writes the synthetic
+//! projects into DIR and measures nothing; `BENCH_ONLY_WATCH=1` measures
+//! the watch alone and prints its figures without touching the README.
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
