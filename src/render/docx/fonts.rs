@@ -367,23 +367,19 @@ fn measured_chars() -> impl Iterator<Item = char> {
 /// font the tables of which can be read.
 pub fn measure(face: &FontFace) -> Option<FaceMetrics> {
     let data = std::fs::read(&face.path).ok()?;
-    let font = Sfnt::new(&data, face.index)?;
-    let units = f64::from(font.u16("head", 18)?);
-    let ascender = f64::from(font.i16("hhea", 4)?);
-    let cap_height = match font.u16("OS/2", 0) {
-        Some(version) if version >= 2 => font.i16("OS/2", 88).filter(|&h| h > 0),
-        _ => None,
-    }
-    .map_or(ascender, f64::from);
-    let metrics_count = usize::from(font.u16("hhea", 34)?);
-    let advance = |glyph: u16| {
-        let glyph = usize::from(glyph).min(metrics_count.checked_sub(1)?);
-        font.u16("hmtx", glyph * 4)
-    };
+    let font = ttf_parser::Face::parse(&data, face.index).ok()?;
+    let units = f64::from(font.units_per_em());
+    // The line's top as Typst's font metrics read it: the cap height, else
+    // the typographic ascender, else `hhea`'s.
+    let ascender = f64::from(font.typographic_ascender().unwrap_or(font.ascender()));
+    let cap_height = font
+        .capital_height()
+        .filter(|&h| h > 0)
+        .map_or(ascender, f64::from);
     let advances = measured_chars()
         .filter_map(|c| {
-            let glyph = font.glyph(c)?;
-            Some((c, f64::from(advance(glyph)?) / units))
+            let glyph = font.glyph_index(c).filter(|g| g.0 != 0)?;
+            Some((c, f64::from(font.glyph_hor_advance(glyph)?) / units))
         })
         .collect();
     Some(FaceMetrics {
@@ -392,120 +388,12 @@ pub fn measure(face: &FontFace) -> Option<FaceMetrics> {
     })
 }
 
-/// The tables of one face of an OpenType file, read just far enough for
-/// [`measure`].
-struct Sfnt<'a> {
-    data: &'a [u8],
-    tables: Vec<([u8; 4], usize, usize)>,
-}
-
-impl<'a> Sfnt<'a> {
-    fn new(data: &'a [u8], index: u32) -> Option<Self> {
-        let be32 = |at: usize| -> Option<usize> {
-            let b = data.get(at..at + 4)?;
-            usize::try_from(u32::from_be_bytes([b[0], b[1], b[2], b[3]])).ok()
-        };
-        let start = if data.get(0..4)? == b"ttcf" {
-            be32(12 + 4 * usize::try_from(index).ok()?)?
-        } else {
-            0
-        };
-        let count = usize::from(u16::from_be_bytes(
-            data.get(start + 4..start + 6)?.try_into().ok()?,
-        ));
-        let mut tables = Vec::with_capacity(count);
-        for i in 0..count {
-            let at = start + 12 + 16 * i;
-            let tag: [u8; 4] = data.get(at..at + 4)?.try_into().ok()?;
-            tables.push((tag, be32(at + 8)?, be32(at + 12)?));
-        }
-        Some(Sfnt { data, tables })
-    }
-
-    fn table(&self, tag: &str) -> Option<&'a [u8]> {
-        let &(_, offset, length) = self.tables.iter().find(|(t, ..)| t == tag.as_bytes())?;
-        self.data.get(offset..offset.checked_add(length)?)
-    }
-
-    fn u16(&self, tag: &str, at: usize) -> Option<u16> {
-        let table = self.table(tag)?;
-        Some(u16::from_be_bytes(table.get(at..at + 2)?.try_into().ok()?))
-    }
-
-    fn i16(&self, tag: &str, at: usize) -> Option<i16> {
-        self.u16(tag, at).map(|v| v as i16)
-    }
-
-    /// The glyph of `c` in a Unicode `cmap` subtable of format 4 or 12.
-    fn glyph(&self, c: char) -> Option<u16> {
-        let cmap = self.table("cmap")?;
-        let be16 = |at: usize| -> Option<usize> {
-            Some(usize::from(u16::from_be_bytes(
-                cmap.get(at..at + 2)?.try_into().ok()?,
-            )))
-        };
-        let be32 = |at: usize| -> Option<usize> {
-            usize::try_from(u32::from_be_bytes(cmap.get(at..at + 4)?.try_into().ok()?)).ok()
-        };
-        let code = usize::try_from(u32::from(c)).ok()?;
-        for record in 0..be16(2)? {
-            let at = 4 + 8 * record;
-            let (platform, encoding) = (be16(at)?, be16(at + 2)?);
-            if !matches!((platform, encoding), (0, _) | (3, 1) | (3, 10)) {
-                continue;
-            }
-            let sub = be32(at + 4)?;
-            let found = match be16(sub)? {
-                4 => {
-                    let segments = be16(sub + 6)? / 2;
-                    let ends = sub + 14;
-                    let starts = ends + 2 * segments + 2;
-                    let deltas = starts + 2 * segments;
-                    let offsets = deltas + 2 * segments;
-                    (0..segments).find_map(|i| {
-                        let (end, start) = (be16(ends + 2 * i)?, be16(starts + 2 * i)?);
-                        if code < start || code > end {
-                            return None;
-                        }
-                        let delta = be16(deltas + 2 * i)?;
-                        let offset = be16(offsets + 2 * i)?;
-                        let glyph = if offset == 0 {
-                            code + delta
-                        } else {
-                            match be16(offsets + 2 * i + offset + 2 * (code - start))? {
-                                0 => return Some(0),
-                                g => g + delta,
-                            }
-                        };
-                        Some(glyph & 0xFFFF)
-                    })
-                }
-                12 => (0..be32(sub + 12)?).find_map(|i| {
-                    let group = sub + 16 + 12 * i;
-                    let (start, end) = (be32(group)?, be32(group + 4)?);
-                    (start..=end)
-                        .contains(&code)
-                        .then(|| be32(group + 8).map(|g| g + code - start))?
-                }),
-                _ => None,
-            };
-            if let Some(glyph) = found.filter(|&g| g != 0) {
-                return u16::try_from(glyph).ok();
-            }
-        }
-        None
-    }
-}
-
-/// Whether an OpenType file has glyph outlines (`glyf` or `CFF `), not only
-/// bitmaps.
+/// Whether a font file's first face has glyph outlines (`glyf`, `CFF ` or
+/// `CFF2`), not only bitmaps.
 fn has_outlines(data: &[u8]) -> bool {
-    let count = data
-        .get(4..6)
-        .map_or(0, |b| usize::from(u16::from_be_bytes([b[0], b[1]])));
-    (0..count).any(|i| {
-        let at = 12 + 16 * i;
-        matches!(data.get(at..at + 4), Some(b"glyf" | b"CFF " | b"CFF2"))
+    ttf_parser::Face::parse(data, 0).is_ok_and(|face| {
+        let tables = face.tables();
+        tables.glyf.is_some() || tables.cff.is_some() || tables.cff2.is_some()
     })
 }
 
