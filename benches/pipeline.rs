@@ -1,7 +1,9 @@
 //! `make bench`: the whole pipeline against the typesetter's own floor.
 //!
 //! For synthetic reports of 1, 50 and 120 working groups it measures, as
-//! whole processes (median of several runs after a warm-up), the wall time
+//! whole processes (after a warm-up, the median of several runs, the
+//! commands compared taken in turn so that the machine's slower spells weigh
+//! on each alike), the wall time
 //! and peak memory of building the PDF alone and the PDF plus DOCX, and of
 //! compiling the Typst source our layout generated for that report with the
 //! same fonts and export settings: the floor. Every figure is printed as a
@@ -27,6 +29,8 @@ use report::{BuildCache, BuildOptions, Outcome, Project, Strictness};
 
 const SIZES: [usize; 3] = [1, 50, 120];
 const RUNS: usize = 7;
+/// Runs of each command for the one-group report, some 30 ms each.
+const SMALL_RUNS: usize = 21;
 const REPORT: &str = "06-sixth-meeting";
 /// Saves timed through `report watch`.
 const SAVES: usize = 25;
@@ -112,9 +116,18 @@ fn measure_size(root: &Path, groups: usize) -> SizeRow {
         String::from_utf8_lossy(&source.stderr)
     );
     std::fs::write(root.join("generated.typ"), &source.stdout).unwrap();
-    let floor = median_run(root, &["compile-typst", "generated.typ", "floor.pdf"]);
-    let pdf = median_run(root, &["build", "--pdf-only", "--out", "pdf-only"]);
-    let both = median_run(root, &["build", "--out", "both"]);
+    // A small report's run is short enough for the machine's moods to show
+    // in it: more runs, and the three commands taken in turn, so that a
+    // slower spell weighs on the floor as on the build.
+    let runs = if groups == 1 { SMALL_RUNS } else { RUNS };
+    let [floor, pdf, both] = interleaved_medians(
+        runs,
+        [
+            &mut || run_once(root, &["compile-typst", "generated.typ", "floor.pdf"]),
+            &mut || run_once(root, &["build", "--pdf-only", "--out", "pdf-only"]),
+            &mut || run_once(root, &["build", "--out", "both"]),
+        ],
+    );
     let pages = pdf_pages(&root.join("both").join(format!("{REPORT}.pdf")));
     SizeRow {
         groups,
@@ -123,12 +136,6 @@ fn measure_size(root: &Path, groups: usize) -> SizeRow {
         pdf,
         both,
     }
-}
-
-/// Runs the binary once to warm caches, then `RUNS` times; the median wall
-/// time, processor time and peak resident memory.
-fn median_run(root: &Path, args: &[&str]) -> Sample {
-    median_of_runs(|| run_once(root, args))
 }
 
 /// One run of the binary.
@@ -151,10 +158,26 @@ fn run_once(root: &Path, args: &[&str]) -> Sample {
     }
 }
 
-/// `run` once to warm caches, then `RUNS` times; the median of each figure.
-fn median_of_runs(mut run: impl FnMut() -> Sample) -> Sample {
-    run();
-    let samples: Vec<Sample> = (0..RUNS).map(|_| run()).collect();
+/// Each of `commands` once to warm caches, then `runs` rounds of each in
+/// turn; the median of each figure, per command.
+fn interleaved_medians<const N: usize>(
+    runs: usize,
+    mut commands: [&mut dyn FnMut() -> Sample; N],
+) -> [Sample; N] {
+    for command in &mut commands {
+        command();
+    }
+    let mut samples: [Vec<Sample>; N] = std::array::from_fn(|_| Vec::new());
+    for _ in 0..runs {
+        for (command, taken) in commands.iter_mut().zip(&mut samples) {
+            taken.push(command());
+        }
+    }
+    samples.map(|taken| median(&taken))
+}
+
+/// The median wall time, processor time and peak memory of `samples`.
+fn median(samples: &[Sample]) -> Sample {
     let mut walls: Vec<Duration> = samples.iter().map(|s| s.wall).collect();
     walls.sort();
     let mut cpus: Vec<Duration> = samples.iter().map(|s| s.cpu).collect();
@@ -328,22 +351,27 @@ fn measure_series(repo: &Path) -> SeriesRow {
     let project = synthetic_series(repo, SERIES_REPORTS, SERIES_GROUPS);
     let root = project.path();
     let names = Project::new(root).report_names().unwrap();
-    let each_alone = median_of_runs(|| {
-        let mut total = Sample {
-            wall: Duration::ZERO,
-            cpu: Duration::ZERO,
-            peak_kib: 0,
-        };
-        for name in &names {
-            let one = run_once(root, &["build", name, "--out", "alone"]);
-            total.wall += one.wall;
-            total.cpu += one.cpu;
-            total.peak_kib = total.peak_kib.max(one.peak_kib);
-        }
-        total
-    });
-    let one_at_a_time = median_run(root, &["build", "--jobs", "1", "--out", "one"]);
-    let side_by_side = median_run(root, &["build", "--out", "side"]);
+    let [each_alone, one_at_a_time, side_by_side] = interleaved_medians(
+        RUNS,
+        [
+            &mut || {
+                let mut total = Sample {
+                    wall: Duration::ZERO,
+                    cpu: Duration::ZERO,
+                    peak_kib: 0,
+                };
+                for name in &names {
+                    let one = run_once(root, &["build", name, "--out", "alone"]);
+                    total.wall += one.wall;
+                    total.cpu += one.cpu;
+                    total.peak_kib = total.peak_kib.max(one.peak_kib);
+                }
+                total
+            },
+            &mut || run_once(root, &["build", "--jobs", "1", "--out", "one"]),
+            &mut || run_once(root, &["build", "--out", "side"]),
+        ],
+    );
     let mut pages = (usize::MAX, 0);
     for entry in std::fs::read_dir(root.join("side")).unwrap().flatten() {
         let path = entry.path();
@@ -418,7 +446,7 @@ fn render_table(rows: &[SizeRow], watch: &WatchRow, series: &SeriesRow, rebuilds
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "Machine: {cores} cores, {cpu}; release build; median of {RUNS} runs after a warm-up.\n"
+        "Machine: {cores} cores, {cpu}; release build; after a warm-up, the median of {RUNS} runs ({SMALL_RUNS} at one group), the commands compared taken in turn.\n"
     );
     let _ = writeln!(
         out,
