@@ -95,15 +95,23 @@ impl ParsedSources {
         self.0.insert(document.file.display_path.clone(), document);
     }
 
-    /// Takes out the documents of the files below `dir`: those of one
-    /// report, for its preparation on a thread of its own. Files outside
-    /// it, shared by the reports, are parsed again by each.
+    /// The documents one report reads, for its preparation on a thread of
+    /// its own: those of the files below its folder `dir`, taken out, and
+    /// copies of those beside the report folders (`report-data/series.yaml`),
+    /// which every report reads.
     pub(crate) fn take_below(&mut self, dir: &Path) -> ParsedSources {
-        let (below, rest) = std::mem::take(&mut self.0)
+        let (below, rest): (HashMap<_, _>, HashMap<_, _>) = std::mem::take(&mut self.0)
             .into_iter()
             .partition(|(path, _)| path.starts_with(dir));
         self.0 = rest;
-        ParsedSources(below)
+        let mut taken = ParsedSources(below);
+        let shared = dir.parent();
+        for (path, document) in &self.0 {
+            if path.parent() == shared {
+                taken.0.insert(path.clone(), document.clone());
+            }
+        }
+        taken
     }
 
     /// Takes back documents taken out by [`ParsedSources::take_below`] and
@@ -126,7 +134,7 @@ mod tests {
     }
 
     #[test]
-    fn a_report_takes_out_the_files_of_its_folder_only() {
+    fn a_report_takes_its_own_files_and_copies_of_the_shared_ones() {
         let mut cache = ParsedSources::default();
         for path in [
             "report-data/05-fifth/meeting.yaml",
@@ -139,8 +147,15 @@ mod tests {
         let fifth = cache.take_below(Path::new("report-data/05-fifth"));
         let mut taken: Vec<&PathBuf> = fifth.0.keys().collect();
         taken.sort();
-        // A folder whose name starts alike is another report's.
-        assert_eq!(taken, [Path::new("report-data/05-fifth/meeting.yaml")]);
+        // A folder whose name starts alike is another report's; the series
+        // file is every report's, so each gets a copy.
+        assert_eq!(
+            taken,
+            [
+                Path::new("report-data/05-fifth/meeting.yaml"),
+                Path::new("report-data/series.yaml")
+            ]
+        );
         assert_eq!(cache.0.len(), 3);
         cache.absorb(fifth);
         assert_eq!(cache.0.len(), 4);
