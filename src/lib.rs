@@ -673,6 +673,7 @@ impl Project {
                 return finish(diagnostics, true, false, written);
             }
         };
+        let manifest = || Location::file(Path::new(LAYOUTS_DIR).join(layout::MANIFEST_FILE));
         for family in std::iter::once(&layout.manifest.fonts.body)
             .chain(&layout.manifest.fonts.fallback)
             .chain(std::iter::once(&layout.manifest.fonts.monospace))
@@ -680,9 +681,7 @@ impl Project {
             if !fonts.has_family(family) {
                 diagnostics.push(
                     Diagnostic::error(format!("the font family `{family}` is not in {FONTS_DIR}/"))
-                        .at(Location::file(
-                            Path::new(LAYOUTS_DIR).join(layout::MANIFEST_FILE),
-                        ))
+                        .at(manifest())
                         .with_hint(format!(
                             "add its files to {FONTS_DIR}/ with their licence, or name one of: {}",
                             fonts.families.join(", ")
@@ -697,9 +696,7 @@ impl Project {
                 None => {
                     diagnostics.push(
                         Diagnostic::error(format!("the layout has no language `{wanted}`"))
-                            .at(Location::file(
-                                Path::new(LAYOUTS_DIR).join(layout::MANIFEST_FILE),
-                            ))
+                            .at(manifest())
                             .with_hint(format!(
                                 "its languages are: {}",
                                 layout

@@ -541,29 +541,9 @@ fn shown_note(placeholder: &Placeholder, labels: &Labels, language: &Language) -
 
 /// Calls `f` on every placeholder of a section.
 fn for_each_placeholder(section: &mut SectionView, f: &mut dyn FnMut(&mut Placeholder)) {
-    fn blocks(list: &mut [Block], f: &mut dyn FnMut(&mut Placeholder)) {
-        for block in list {
-            match block {
-                Block::Paragraph { content } => inlines(content, f),
-                Block::List { items, .. } => items.iter_mut().for_each(|item| blocks(item, f)),
-                Block::Quote { content } => blocks(content, f),
-                Block::Placeholder(p) => f(p),
-            }
-        }
-    }
-    fn inlines(list: &mut [Inline], f: &mut dyn FnMut(&mut Placeholder)) {
-        for inline in list {
-            match inline {
-                Inline::Emphasis { content }
-                | Inline::Strong { content }
-                | Inline::Link { content, .. }
-                | Inline::Reference { content, .. } => inlines(content, f),
-                Inline::Footnote { content } => blocks(content, f),
-                Inline::Placeholder(p) => f(p),
-                _ => {}
-            }
-        }
-    }
+    use crate::model::rich::{
+        for_each_placeholder_in_blocks as blocks, for_each_placeholder_in_inlines as inlines,
+    };
     section.flags.iter_mut().for_each(&mut *f);
     match &mut section.body {
         SectionBody::Missing { placeholder } => f(placeholder),

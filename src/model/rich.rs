@@ -392,6 +392,39 @@ fn collect_inline_placeholders<'a>(inlines: &'a [Inline], found: &mut Vec<&'a Pl
     }
 }
 
+/// Calls `f` on every placeholder inside `blocks`, in reading order, for
+/// the view to word each flag.
+pub fn for_each_placeholder_in_blocks(blocks: &mut [Block], f: &mut dyn FnMut(&mut Placeholder)) {
+    for block in blocks {
+        match block {
+            Block::Paragraph { content } => for_each_placeholder_in_inlines(content, f),
+            Block::List { items, .. } => items
+                .iter_mut()
+                .for_each(|item| for_each_placeholder_in_blocks(item, f)),
+            Block::Quote { content } => for_each_placeholder_in_blocks(content, f),
+            Block::Placeholder(p) => f(p),
+        }
+    }
+}
+
+/// Calls `f` on every placeholder inside `inlines`, in reading order.
+pub fn for_each_placeholder_in_inlines(
+    inlines: &mut [Inline],
+    f: &mut dyn FnMut(&mut Placeholder),
+) {
+    for inline in inlines {
+        match inline {
+            Inline::Emphasis { content }
+            | Inline::Strong { content }
+            | Inline::Link { content, .. }
+            | Inline::Reference { content, .. } => for_each_placeholder_in_inlines(content, f),
+            Inline::Footnote { content } => for_each_placeholder_in_blocks(content, f),
+            Inline::Placeholder(p) => f(p),
+            Inline::Text { .. } | Inline::Code { .. } | Inline::LineBreak => {}
+        }
+    }
+}
+
 /// Where a field's text sits in its file, so problems inside it can be
 /// pointed at by line.
 pub trait TextLocator {

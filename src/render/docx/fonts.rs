@@ -122,27 +122,28 @@ pub fn embed(
     // read; deflating one takes tens of milliseconds, so only the faces to
     // deflate are spread over threads (a thread started for a read would
     // cost more than the read).
-    let looked_up: Vec<Result<Lookup, String>> =
-        chosen.iter().map(|&(_, _, face)| look_up(face)).collect();
-    let packed: Vec<Result<Option<Arc<Packed>>, String>> = std::thread::scope(|scope| {
-        let handles: Vec<_> = looked_up
+    let mut packed: Vec<Result<Option<Arc<Packed>>, String>> = Vec::new();
+    let mut to_pack = Vec::new();
+    for (at, &(_, _, face)) in chosen.iter().enumerate() {
+        packed.push(match look_up(face) {
+            Ok(Lookup::Found(found)) => Ok(found),
+            Ok(Lookup::ToPack(unpacked)) => {
+                to_pack.push((at, unpacked));
+                Ok(None)
+            }
+            Err(e) => Err(e),
+        });
+    }
+    std::thread::scope(|scope| {
+        let packing: Vec<_> = to_pack
             .into_iter()
-            .map(|lookup| match lookup {
-                Ok(Lookup::ToPack(unpacked)) => Err(scope.spawn(move || pack(unpacked))),
-                Ok(Lookup::Found(found)) => Ok(Ok(found)),
-                Err(e) => Ok(Err(e)),
-            })
+            .map(|(at, unpacked)| (at, scope.spawn(move || pack(unpacked))))
             .collect();
-        handles
-            .into_iter()
-            .map(|handle| {
-                handle.unwrap_or_else(|packing| {
-                    packing
-                        .join()
-                        .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                })
-            })
-            .collect()
+        for (at, handle) in packing {
+            packed[at] = handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        }
     });
     let mut families: Vec<Family> = named
         .iter()
