@@ -367,8 +367,10 @@ fn compile_typst(project: &Project, args: &crate::cli::CompileTypstArgs) -> Outc
             return fail(project, [problem], Outcome::Unreadable);
         }
     };
-    let fonts = match project.fonts() {
-        Ok(fonts) => fonts,
+    // Scanned on every run, as typst's command line scans its font path,
+    // not read back from the scan an earlier run kept.
+    let fonts = match crate::render::pdf::Fonts::scan(&project.root().join(crate::FONTS_DIR)) {
+        Ok(fonts) => std::sync::Arc::new(fonts),
         Err(d) => return fail(project, [d], Outcome::Unreadable),
     };
     let world = crate::render::pdf::ReportWorld::new(source, fonts, None);

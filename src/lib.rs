@@ -34,6 +34,7 @@ pub mod schema;
 pub mod series;
 pub mod sources;
 pub mod timing;
+pub mod user_cache;
 pub mod view;
 pub mod watch;
 

@@ -5,6 +5,7 @@
 //! the Word document from the same view.
 
 pub mod docx;
+pub mod font_scan;
 pub mod pdf;
 pub mod typst_markup;
 
@@ -40,6 +41,8 @@ pub struct FontFace {
     pub path: std::path::PathBuf,
     /// The face's index in the file: 0 unless the file is a collection.
     pub index: u32,
+    /// The file's bytes, read once for both documents.
+    pub data: FontData,
     /// The code points the face has glyphs for, as sorted, disjoint,
     /// inclusive ranges.
     pub coverage: Vec<(u32, u32)>,
@@ -51,6 +54,41 @@ impl FontFace {
         let c = u32::from(c);
         let at = self.coverage.partition_point(|&(_, end)| end < c);
         self.coverage.get(at).is_some_and(|&(start, _)| start <= c)
+    }
+}
+
+/// A font file's bytes, read when first needed and then shared: Typst sets
+/// the PDF in them and the DOCX measures and embeds the very same bytes,
+/// so no font file is read twice in a build.
+#[derive(Debug, Clone)]
+pub struct FontData {
+    path: std::path::PathBuf,
+    bytes: std::sync::Arc<std::sync::OnceLock<Option<typst::foundations::Bytes>>>,
+}
+
+impl FontData {
+    /// The bytes of the file at `path`, not read yet.
+    pub fn new(path: std::path::PathBuf) -> Self {
+        Self {
+            path,
+            bytes: std::sync::Arc::default(),
+        }
+    }
+
+    /// The file.
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+
+    /// The file's bytes, read on first use; None when it cannot be read.
+    pub fn get(&self) -> Option<&typst::foundations::Bytes> {
+        self.bytes
+            .get_or_init(|| {
+                std::fs::read(&self.path)
+                    .ok()
+                    .map(typst::foundations::Bytes::new)
+            })
+            .as_ref()
     }
 }
 

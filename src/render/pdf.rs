@@ -12,15 +12,15 @@ use typst::diag::{FileError, FileResult, Severity as TypstSeverity, SourceDiagno
 use typst::foundations::{Bytes, Datetime, Smart};
 use typst::introspection::Introspector as _;
 use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
-use typst::text::{Font, FontBook, FontInfo};
+use typst::text::{Font, FontBook};
 use typst::utils::LazyHash;
 use typst::{Library, LibraryExt, World, WorldExt};
-use typst_kit::fonts::{FontPath, FontStore};
+use typst_kit::fonts::{FontSource, FontStore};
 use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::diagnostics::{Diagnostic, Location, Severity};
-use crate::render::{FontFace, HeadingPage, coverage_ranges};
+use crate::render::{FontData, FontFace, HeadingPage, coverage_ranges, font_scan};
 
 /// The fonts of the project's `fonts/` folder, loaded lazily.
 pub struct Fonts {
@@ -33,26 +33,39 @@ pub struct Fonts {
 }
 
 impl Fonts {
-    /// Scans `dir` (recursively) for TrueType and OpenType fonts.
+    /// The TrueType and OpenType fonts of `dir` (recursively), as the last
+    /// run's scan kept them while the folder is unchanged, else scanned
+    /// ([`font_scan::faces`]).
     ///
     /// Only the font tables' metadata is read now; glyph data is read when
     /// Typst first needs a font.
     pub fn load(dir: &Path) -> Result<Fonts, Diagnostic> {
+        Self::from_scan(dir, font_scan::faces(dir))
+    }
+
+    /// The fonts of `dir` scanned now, as typst's command line scans a
+    /// `--font-path` on every run: what the benchmarks' floor uses.
+    pub fn scan(dir: &Path) -> Result<Fonts, Diagnostic> {
+        Self::from_scan(dir, font_scan::scan(dir))
+    }
+
+    fn from_scan(dir: &Path, scanned: Vec<font_scan::ScannedFace>) -> Result<Fonts, Diagnostic> {
         let mut store = FontStore::new();
         let mut families = Vec::new();
         let mut coverage = Vec::new();
         let mut faces = Vec::new();
-        // Scanned as typst's command line scans a font folder: each file
-        // memory-mapped and only the tables that describe a face read, so
-        // a 10 MB colour emoji font costs nothing until a glyph of it is
-        // set. Sorted, so the fonts are in the same order on every machine.
-        let mut found: Vec<(FontPath, FontInfo)> = if dir.is_dir() {
-            typst_kit::fonts::scan(dir).collect()
-        } else {
-            Vec::new()
-        };
-        found.sort_by(|(a, _), (b, _)| a.path.cmp(&b.path).then(a.index.cmp(&b.index)));
-        for (path, info) in found {
+        // A 10 MB colour emoji font costs nothing until a glyph of it is
+        // set: faces are loaded when Typst first asks for them.
+        // Faces of one collection share their file's bytes.
+        let mut files: Vec<FontData> = Vec::new();
+        for (path, info) in scanned {
+            let data = match files.iter().find(|f| f.path() == path.path) {
+                Some(data) => data.clone(),
+                None => {
+                    files.push(FontData::new(path.path.clone()));
+                    files[files.len() - 1].clone()
+                }
+            };
             families.push(info.family.to_lowercase());
             coverage.push(info.coverage.clone());
             faces.push(FontFace {
@@ -61,9 +74,16 @@ impl Fonts {
                 italic: info.variant.style != typst::text::FontStyle::Normal,
                 path: path.path.clone(),
                 index: path.index,
+                data: data.clone(),
                 coverage: coverage_ranges(info.coverage.iter()),
             });
-            store.push((path, info));
+            store.push((
+                LoadedFace {
+                    data,
+                    index: path.index,
+                },
+                info,
+            ));
         }
         if families.is_empty() {
             return Err(Diagnostic::error("no fonts were found in the fonts folder")
@@ -105,6 +125,18 @@ impl Fonts {
     /// Every face of every font file, in file order.
     pub fn faces(&self) -> &[FontFace] {
         &self.faces
+    }
+}
+
+/// A face as Typst loads it: from the bytes the DOCX reads too.
+struct LoadedFace {
+    data: FontData,
+    index: u32,
+}
+
+impl FontSource for LoadedFace {
+    fn load(&self) -> Option<Font> {
+        Font::new(self.data.get()?.clone(), self.index)
     }
 }
 

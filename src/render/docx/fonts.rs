@@ -221,8 +221,11 @@ fn look_up(face: &FontFace) -> Result<Lookup, String> {
     if let Some((_, packed)) = process_cache().iter().find(|(key, _)| *key == id) {
         return Ok(Lookup::Found(packed.clone()));
     }
-    let mut data = std::fs::read(&face.path)
-        .map_err(|e| format!("cannot read {}: {e}", face.path.display()))?;
+    let mut data = face
+        .data
+        .get()
+        .ok_or_else(|| format!("cannot read {}", face.path.display()))?
+        .to_vec();
     if data.starts_with(b"ttcf") || !has_outlines(&data) {
         process_cache().push((id, None));
         return Ok(Lookup::Found(None));
@@ -267,29 +270,10 @@ fn pack(unpacked: Unpacked) -> Result<Option<Arc<Packed>>, String> {
     Ok(Some(packed))
 }
 
-/// The environment variable naming the folder faces are kept packed in
-/// between runs; without it, `$XDG_CACHE_HOME/report`, else
-/// `~/.cache/report`.
-pub const CACHE_DIR_VARIABLE: &str = "REPORT_CACHE_DIR";
-
-/// Where faces packed by an earlier run are kept, if anywhere.
-fn packing_dir() -> Option<PathBuf> {
-    let base = match std::env::var_os(CACHE_DIR_VARIABLE) {
-        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => match std::env::var_os("XDG_CACHE_HOME") {
-            Some(dir) if !dir.is_empty() => PathBuf::from(dir).join("report"),
-            _ => PathBuf::from(std::env::var_os("HOME").filter(|h| !h.is_empty())?)
-                .join(".cache")
-                .join("report"),
-        },
-    };
-    Some(base.join("fonts"))
-}
-
 /// The file a face with `key` and `obfuscated` bytes is kept packed in.
 fn packing_file(key: &str, obfuscated: &[u8]) -> Option<PathBuf> {
     let name: String = key.chars().filter(char::is_ascii_hexdigit).collect();
-    Some(packing_dir()?.join(format!("{name}-{}.zip", obfuscated.len())))
+    Some(crate::user_cache::dir("fonts")?.join(format!("{name}-{}.zip", obfuscated.len())))
 }
 
 /// The packing an earlier run kept of these very bytes: the same name
@@ -298,13 +282,7 @@ fn packing_file(key: &str, obfuscated: &[u8]) -> Option<PathBuf> {
 /// damaged, stale or foreign file is never used. Deflating a face is most
 /// of what the DOCX costs, and its result never changes.
 fn stored_packing(key: &str, obfuscated: &[u8]) -> Option<Vec<u8>> {
-    let mut archive = std::fs::read(packing_file(key, obfuscated)?).ok()?;
-    let body = archive.len().checked_sub(4)?;
-    let trailer: [u8; 4] = archive[body..].try_into().ok()?;
-    if u32::from_le_bytes(trailer) != crc32fast::hash(&archive[..body]) {
-        return None;
-    }
-    archive.truncate(body);
+    let archive = crate::user_cache::read(&packing_file(key, obfuscated)?)?;
     let mut reader = ZipArchive::new(Cursor::new(archive.as_slice())).ok()?;
     let entry = reader.by_name(PACKED_ENTRY).ok()?;
     let same = entry.size() == obfuscated.len() as u64
@@ -315,27 +293,11 @@ fn stored_packing(key: &str, obfuscated: &[u8]) -> Option<Vec<u8>> {
     same.then_some(archive)
 }
 
-/// Keeps a packing for the next run, written aside and renamed into place;
-/// a cache that cannot be written is no error.
+/// Keeps a packing for the next run; a cache that cannot be written is no
+/// error.
 fn store_packing(key: &str, obfuscated: &[u8], archive: &[u8]) {
-    let Some(file) = packing_file(key, obfuscated) else {
-        return;
-    };
-    let Some(dir) = file.parent() else {
-        return;
-    };
-    let aside = dir.join(format!(
-        ".{}.{}",
-        file.file_name().and_then(|n| n.to_str()).unwrap_or("font"),
-        std::process::id()
-    ));
-    let mut file_bytes = archive.to_vec();
-    file_bytes.extend_from_slice(&crc32fast::hash(archive).to_le_bytes());
-    let stored = std::fs::create_dir_all(dir)
-        .and_then(|()| std::fs::write(&aside, &file_bytes))
-        .and_then(|()| std::fs::rename(&aside, &file));
-    if stored.is_err() {
-        let _ = std::fs::remove_file(&aside);
+    if let Some(file) = packing_file(key, obfuscated) {
+        crate::user_cache::store(&file, archive);
     }
 }
 
@@ -367,8 +329,7 @@ fn measured_chars() -> impl Iterator<Item = char> {
 /// Reads the metrics of a face from its file; None when the file is not a
 /// font the tables of which can be read.
 pub fn measure(face: &FontFace) -> Option<FaceMetrics> {
-    let data = std::fs::read(&face.path).ok()?;
-    let font = ttf_parser::Face::parse(&data, face.index).ok()?;
+    let font = ttf_parser::Face::parse(face.data.get()?, face.index).ok()?;
     let units = f64::from(font.units_per_em());
     // The line's top as Typst's font metrics read it: the cap height, else
     // the typographic ascender, else `hhea`'s.
