@@ -19,6 +19,10 @@ const REPORT_MEMORY: u64 = 256 * 1024 * 1024;
 /// and no more than the memory available holds; never more than there are
 /// reports.
 pub(crate) fn workers(reports: usize, jobs: Option<NonZeroUsize>) -> usize {
+    // One report needs no look at the cores or the memory.
+    if reports <= 1 {
+        return 1;
+    }
     let wanted = jobs.map_or_else(
         || {
             let cores = std::thread::available_parallelism().map_or(1, NonZeroUsize::get);

@@ -51,9 +51,7 @@ pub struct FontFace {
 impl FontFace {
     /// Whether the face has a glyph for `c`.
     pub fn covers(&self, c: char) -> bool {
-        let c = u32::from(c);
-        let at = self.coverage.partition_point(|&(_, end)| end < c);
-        self.coverage.get(at).is_some_and(|&(start, _)| start <= c)
+        ranges_contain(&self.coverage, c)
     }
 }
 
@@ -90,6 +88,27 @@ impl FontData {
             })
             .as_ref()
     }
+}
+
+/// Whether sorted, disjoint, inclusive `ranges` hold `c`.
+pub fn ranges_contain(ranges: &[(u32, u32)], c: char) -> bool {
+    let c = u32::from(c);
+    let at = ranges.partition_point(|&(_, end)| end < c);
+    ranges.get(at).is_some_and(|&(start, _)| start <= c)
+}
+
+/// The union of inclusive ranges, as sorted, disjoint ranges.
+pub fn merged_ranges(ranges: impl IntoIterator<Item = (u32, u32)>) -> Vec<(u32, u32)> {
+    let mut ranges: Vec<(u32, u32)> = ranges.into_iter().collect();
+    ranges.sort_unstable();
+    let mut merged: Vec<(u32, u32)> = Vec::with_capacity(ranges.len());
+    for (start, end) in ranges {
+        match merged.last_mut() {
+            Some((_, last)) if start <= last.saturating_add(1) => *last = (*last).max(end),
+            _ => merged.push((start, end)),
+        }
+    }
+    merged
 }
 
 /// Turns sorted code points into the ranges [`FontFace::coverage`] holds.
@@ -174,4 +193,36 @@ fn trace_origins(raw: &str, layout: &Layout) -> TypstSource {
         text.push('\n');
     }
     TypstSource { text, origins }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_merge_where_they_overlap_or_touch() {
+        let merged = merged_ranges([(10, 20), (0, 3), (4, 5), (15, 30), (40, 40)]);
+        assert_eq!(merged, [(0, 5), (10, 30), (40, 40)]);
+        for (c, held) in [
+            ('\u{0}', true),
+            ('\u{6}', false),
+            ('\u{1e}', true),
+            ('(', true),
+        ] {
+            assert_eq!(ranges_contain(&merged, c), held, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn the_fonts_cover_what_typst_says_their_faces_cover() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
+        let scanned = font_scan::scan(&dir);
+        let fonts = pdf::Fonts::scan(&dir).unwrap();
+        for c in (0..0x3_0000).step_by(13).filter_map(char::from_u32) {
+            let typst = scanned
+                .iter()
+                .any(|(_, info)| info.coverage.contains(u32::from(c)));
+            assert_eq!(fonts.covers(c), typst, "{c:?}");
+        }
+    }
 }

@@ -20,12 +20,16 @@ use typst_layout::PagedDocument;
 use typst_pdf::{PdfOptions, PdfStandard, PdfStandards, Timestamp};
 
 use crate::diagnostics::{Diagnostic, Location, Severity};
-use crate::render::{FontData, FontFace, HeadingPage, coverage_ranges, font_scan};
+use crate::render::{
+    FontData, FontFace, HeadingPage, coverage_ranges, font_scan, merged_ranges, ranges_contain,
+};
 
 /// The fonts of the project's `fonts/` folder, loaded lazily.
 pub struct Fonts {
     store: FontStore,
-    coverage: Vec<typst::text::Coverage>,
+    /// The code points some face has a glyph for, as sorted, disjoint,
+    /// inclusive ranges: the model asks of every character of the sources.
+    covered: Vec<(u32, u32)>,
     /// Family names found, lower-case, for checking the layout's choices.
     pub families: Vec<String>,
     /// Every face with its file, for the DOCX to embed.
@@ -52,7 +56,6 @@ impl Fonts {
     fn from_scan(dir: &Path, scanned: Vec<font_scan::ScannedFace>) -> Result<Fonts, Diagnostic> {
         let mut store = FontStore::new();
         let mut families = Vec::new();
-        let mut coverage = Vec::new();
         let mut faces = Vec::new();
         // A 10 MB colour emoji font costs nothing until a glyph of it is
         // set: faces are loaded when Typst first asks for them.
@@ -67,7 +70,6 @@ impl Fonts {
                 }
             };
             families.push(info.family.to_lowercase());
-            coverage.push(info.coverage.clone());
             faces.push(FontFace {
                 family: info.family.clone(),
                 weight: info.variant.weight.to_number(),
@@ -94,7 +96,7 @@ impl Fonts {
         families.dedup();
         Ok(Fonts {
             store,
-            coverage,
+            covered: merged_ranges(faces.iter().flat_map(|face| face.coverage.iter().copied())),
             families,
             faces,
         })
@@ -102,9 +104,7 @@ impl Fonts {
 
     /// Whether some font has a glyph for `c`.
     pub fn covers(&self, c: char) -> bool {
-        self.coverage
-            .iter()
-            .any(|coverage| coverage.contains(u32::from(c)))
+        ranges_contain(&self.covered, c)
     }
 
     /// Whether a family is available.
