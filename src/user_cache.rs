@@ -44,12 +44,14 @@ pub(crate) fn store(file: &Path, body: &[u8]) {
     let (Some(dir), Some(name)) = (file.parent(), file.file_name()) else {
         return;
     };
-    // Runs side by side each write their own file aside; the last rename
-    // wins, and every renamed file is whole.
+    // Every writer, in this process or another, writes its own file aside;
+    // the last rename wins, and every renamed file is whole.
+    static WRITES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
     let aside = dir.join(format!(
-        ".{}.{}",
+        ".{}.{}.{}",
         name.to_string_lossy(),
-        std::process::id()
+        std::process::id(),
+        WRITES.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
     ));
     let mut bytes = body.to_vec();
     bytes.extend_from_slice(&crc32fast::hash(body).to_le_bytes());

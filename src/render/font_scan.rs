@@ -42,7 +42,7 @@ fn faces_kept_in(dir: &Path, cache: Option<PathBuf>) -> Vec<ScannedFace> {
         .as_deref()
         .and_then(crate::user_cache::read)
         .and_then(|bytes| serde_json::from_slice::<KeptScan>(&bytes).ok())
-        .filter(|scan| scan.tool == tool_identity() && scan.folder == state)
+        .filter(|scan| scan.tool.is_some() && scan.tool == tool_identity() && scan.folder == state)
         .map(|scan| scan.faces_in(dir))
     {
         return faces;
