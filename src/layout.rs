@@ -15,7 +15,8 @@
 use std::path::{Path, PathBuf};
 
 use handlebars::{
-    Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderErrorReason,
+    BlockContext, Context, Handlebars, Helper, HelperResult, Output, RenderContext,
+    RenderErrorReason, Renderable, StringOutput,
 };
 use serde::{Deserialize, Serialize};
 
@@ -809,6 +810,7 @@ fn load_templates(
     registry.register_helper("blocks", Box::new(blocks_helper));
     registry.register_helper("inlines", Box::new(inlines_helper));
     registry.register_helper("num", Box::new(number_helper));
+    registry.register_helper("section", Box::new(section_helper));
     let mut files = Vec::new();
     let entries = match std::fs::read_dir(root.join(dir)) {
         Ok(entries) => entries,
@@ -913,6 +915,62 @@ fn find_unescaped_output(source: &str) -> Option<(usize, usize)> {
         }
     }
     None
+}
+
+/// `{{section this}}`: lays a section out with the template it names (its
+/// `template`), as `{{> (lookup this "template")}}` would, but reading the
+/// section where it is in the data. A partial works on a copy of its
+/// context, and every `{{#each}}` and parameter inside it copies again from
+/// that copy: at 50 working groups, two fifths of running the templates.
+fn section_helper<'reg, 'rc>(
+    helper: &Helper<'rc>,
+    registry: &'reg Handlebars<'reg>,
+    context: &'rc Context,
+    render: &mut RenderContext<'reg, 'rc>,
+    out: &mut dyn Output,
+) -> HelperResult {
+    let section = helper
+        .param(0)
+        .ok_or(RenderErrorReason::ParamNotFoundForIndex("section", 0))?;
+    let name = section
+        .value()
+        .get("template")
+        .and_then(serde_json::Value::as_str)
+        .ok_or_else(|| {
+            RenderErrorReason::Other("`section` needs a section of the view".to_string())
+        })?;
+    if name == MAIN_TEMPLATE || render.is_current_template(name) {
+        return Err(RenderErrorReason::CannotIncludeSelf.into());
+    }
+    let template = registry
+        .get_template(name)
+        .ok_or_else(|| RenderErrorReason::PartialNotFound(name.to_string()))?;
+    let mut block = BlockContext::new();
+    match section.context_path() {
+        Some(path) => block.base_path_mut().clone_from(path),
+        None => block.set_base_value(section.value().clone()),
+    }
+    // As in a partial, `@index` and the like of the enclosing `{{#each}}`
+    // stay readable.
+    if let Some(parent) = render.block() {
+        block
+            .local_variables_mut()
+            .clone_from(parent.local_variables());
+    }
+    let calling = render.get_current_template_name();
+    render.push_block(block);
+    let mut section_text = StringOutput::new();
+    let rendered = template.render(registry, context, render, &mut section_text);
+    render.pop_block();
+    render.set_current_template_name(calling);
+    rendered?;
+    let text = section_text
+        .into_string()
+        .map_err(|e| RenderErrorReason::Other(e.to_string()))?;
+    // Placed on a line of its own, as a partial is: the section's own last
+    // line break ends that line.
+    out.write(text.strip_suffix('\n').unwrap_or(&text))?;
+    Ok(())
 }
 
 /// `{{blocks value}}`: writes rich text as Typst code, every text run a
