@@ -1105,7 +1105,7 @@ impl Context<'_> {
                 || is_combining(c)
         };
         let (replaced, missing) =
-            code_points_for_missing(text, &|c| invisible(c) || (self.has_glyph)(c));
+            code_points_for_missing(text, &|c| (self.has_glyph)(c) || invisible(c));
         if missing.is_empty() {
             return replaced;
         }

@@ -30,6 +30,9 @@ pub struct Fonts {
     /// The code points some face has a glyph for, as sorted, disjoint,
     /// inclusive ranges: the model asks of every character of the sources.
     covered: Vec<(u32, u32)>,
+    /// The same for ASCII, one bit per character, since most characters
+    /// asked about are.
+    covered_ascii: u128,
     /// Family names found, lower-case, for checking the layout's choices.
     pub families: Vec<String>,
     /// Every face with its file, for the DOCX to embed.
@@ -94,9 +97,13 @@ impl Fonts {
         }
         families.sort();
         families.dedup();
+        let covered = merged_ranges(faces.iter().flat_map(|face| face.coverage.iter().copied()));
         Ok(Fonts {
             store,
-            covered: merged_ranges(faces.iter().flat_map(|face| face.coverage.iter().copied())),
+            covered_ascii: (0..128u8)
+                .filter(|&b| ranges_contain(&covered, char::from(b)))
+                .fold(0, |bits, b| bits | 1 << b),
+            covered,
             families,
             faces,
         })
@@ -104,7 +111,10 @@ impl Fonts {
 
     /// Whether some font has a glyph for `c`.
     pub fn covers(&self, c: char) -> bool {
-        ranges_contain(&self.covered, c)
+        match u8::try_from(c) {
+            Ok(b) if b.is_ascii() => self.covered_ascii & (1 << b) != 0,
+            _ => ranges_contain(&self.covered, c),
+        }
     }
 
     /// Whether a family is available.
