@@ -38,11 +38,12 @@ pub fn faces(dir: &Path) -> Vec<ScannedFace> {
 fn faces_kept_in(dir: &Path, cache: Option<PathBuf>) -> Vec<ScannedFace> {
     let kept = cache.and_then(|cache| KeptScan::file(dir, &cache));
     let state = FolderState::read(dir);
+    let tool = tool_identity();
     if let Some(faces) = kept
         .as_deref()
         .and_then(crate::user_cache::read)
         .and_then(|bytes| serde_json::from_slice::<KeptScan>(&bytes).ok())
-        .filter(|scan| scan.tool.is_some() && scan.tool == tool_identity() && scan.folder == state)
+        .filter(|scan| tool.is_some() && scan.tool == tool && scan.folder == state)
         .map(|scan| scan.faces_in(dir))
     {
         return faces;
@@ -50,7 +51,7 @@ fn faces_kept_in(dir: &Path, cache: Option<PathBuf>) -> Vec<ScannedFace> {
     let faces = scan(dir);
     if let Some(file) = kept {
         let scan = KeptScan {
-            tool: tool_identity(),
+            tool,
             folder: state,
             faces: faces
                 .iter()

@@ -37,12 +37,10 @@ pub struct FontFace {
     pub weight: u16,
     /// Italic or oblique.
     pub italic: bool,
-    /// The font file.
-    pub path: std::path::PathBuf,
+    /// The font file, its bytes read once for both documents.
+    pub data: FontData,
     /// The face's index in the file: 0 unless the file is a collection.
     pub index: u32,
-    /// The file's bytes, read once for both documents.
-    pub data: FontData,
     /// The code points the face has glyphs for, as sorted, disjoint,
     /// inclusive ranges.
     pub coverage: Vec<(u32, u32)>,

@@ -61,25 +61,21 @@ impl Fonts {
         let mut families = Vec::new();
         let mut faces = Vec::new();
         // A 10 MB colour emoji font costs nothing until a glyph of it is
-        // set: faces are loaded when Typst first asks for them.
-        // Faces of one collection share their file's bytes.
-        let mut files: Vec<FontData> = Vec::new();
+        // set: faces are loaded when Typst first asks for them. The scan is
+        // in file order, so the faces of one collection come together and
+        // share their file's bytes.
         for (path, info) in scanned {
-            let data = match files.iter().find(|f| f.path() == path.path) {
-                Some(data) => data.clone(),
-                None => {
-                    files.push(FontData::new(path.path.clone()));
-                    files[files.len() - 1].clone()
-                }
+            let data = match faces.last() {
+                Some(FontFace { data, .. }) if data.path() == path.path => data.clone(),
+                _ => FontData::new(path.path.clone()),
             };
             families.push(info.family.to_lowercase());
             faces.push(FontFace {
                 family: info.family.clone(),
                 weight: info.variant.weight.to_number(),
                 italic: info.variant.style != typst::text::FontStyle::Normal,
-                path: path.path.clone(),
-                index: path.index,
                 data: data.clone(),
+                index: path.index,
                 coverage: coverage_ranges(info.coverage.iter()),
             });
             store.push((

@@ -178,7 +178,7 @@ fn select<'a>(
         .iter()
         .filter(|f| f.family.eq_ignore_ascii_case(family))
         .filter(|f| f.italic == italic && (f.weight >= 600) == bold)
-        .min_by_key(|f| (f.weight.abs_diff(target), f.path.clone(), f.index))
+        .min_by_key(|f| (f.weight.abs_diff(target), f.data.path(), f.index))
 }
 
 /// A face to embed, as far as the caches know it.
@@ -215,16 +215,17 @@ fn look_up(face: &FontFace) -> Result<Lookup, String> {
     if face.index != 0 {
         return Ok(Lookup::Found(None));
     }
-    let metadata = std::fs::metadata(&face.path)
-        .map_err(|e| format!("cannot read {}: {e}", face.path.display()))?;
-    let id = (face.path.clone(), metadata.len(), metadata.modified().ok());
+    let path = face.data.path();
+    let metadata =
+        std::fs::metadata(path).map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let id = (path.to_path_buf(), metadata.len(), metadata.modified().ok());
     if let Some((_, packed)) = process_cache().iter().find(|(key, _)| *key == id) {
         return Ok(Lookup::Found(packed.clone()));
     }
     let mut data = face
         .data
         .get()
-        .ok_or_else(|| format!("cannot read {}", face.path.display()))?
+        .ok_or_else(|| format!("cannot read {}", path.display()))?
         .to_vec();
     if data.starts_with(b"ttcf") || !has_outlines(&data) {
         process_cache().push((id, None));
