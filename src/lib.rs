@@ -647,7 +647,13 @@ impl Project {
         let (loaded, scanned) = std::thread::scope(|scope| {
             let scanning = match &cache.fonts {
                 Some(kept) => Ok(Arc::clone(kept)),
-                None => Err(scope.spawn(|| timing::measure("fonts", || self.fonts()))),
+                None => Err(scope.spawn(|| {
+                    let fonts = timing::measure("fonts", || self.fonts());
+                    // Typst's standard library too: its first compile
+                    // would otherwise make it while the build waits.
+                    timing::measure("typst library", render::pdf::standard_library);
+                    fonts
+                })),
             };
             let loaded = timing::measure("layout", || cache.layout.get(&layouts, || self.layout()));
             let scanned = scanning.or_else(|scanning| {

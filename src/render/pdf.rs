@@ -151,10 +151,16 @@ impl FontSource for LoadedFace {
 /// A world can live across rebuilds ([`ReportWorld::set_source`]), so that
 /// Typst's incremental compilation reuses what did not change.
 pub struct ReportWorld {
-    library: LazyHash<Library>,
     fonts: Arc<Fonts>,
     main: Source,
     today: Option<Datetime>,
+}
+
+/// Typst's standard library, the same for every report: made once, on
+/// first use, and shared by every world (a few hundred microseconds each).
+pub fn standard_library() -> &'static LazyHash<Library> {
+    static LIBRARY: std::sync::OnceLock<LazyHash<Library>> = std::sync::OnceLock::new();
+    LIBRARY.get_or_init(|| LazyHash::new(Library::default()))
 }
 
 /// The virtual path of the generated source.
@@ -166,7 +172,6 @@ impl ReportWorld {
         let vpath = VirtualPath::new(MAIN_PATH).expect("the main path is a valid virtual path");
         let id = FileId::new(RootedPath::new(VirtualRoot::Project, vpath));
         Self {
-            library: LazyHash::new(Library::default()),
             fonts,
             main: Source::new(id, source),
             today: to_datetime(date),
@@ -188,7 +193,7 @@ fn to_datetime(date: Option<(u16, u8, u8)>) -> Option<Datetime> {
 
 impl World for ReportWorld {
     fn library(&self) -> &LazyHash<Library> {
-        &self.library
+        standard_library()
     }
 
     fn book(&self) -> &LazyHash<FontBook> {
