@@ -222,26 +222,31 @@ fn look_up(face: &FontFace) -> Result<Lookup, String> {
     if let Some((_, packed)) = process_cache().iter().find(|(key, _)| *key == id) {
         return Ok(Lookup::Found(packed.clone()));
     }
-    let mut data = face
+    let data = face
         .data
         .get()
-        .ok_or_else(|| format!("cannot read {}", path.display()))?
-        .to_vec();
-    if data.starts_with(b"ttcf") || !has_outlines(&data) {
+        .ok_or_else(|| format!("cannot read {}", path.display()))?;
+    if data.starts_with(b"ttcf") || !has_outlines(data) {
         process_cache().push((id, None));
         return Ok(Lookup::Found(None));
     }
-    let key = font_key(&data);
-    obfuscate(&mut data, &key);
-    if let Some(archive) = stored_packing(&key, &data) {
+    let key = font_key(data);
+    // Only the first bytes differ once obfuscated: a kept packing is
+    // checked against them and the face's own bytes, and the face is
+    // copied only when it has to be packed.
+    let mut head = data[..OBFUSCATED_BYTES.min(data.len())].to_vec();
+    obfuscate(&mut head, &key);
+    if let Some(archive) = stored_packing(&key, &head, &data[head.len()..]) {
         let packed = Arc::new(Packed { key, archive });
         process_cache().push((id, Some(Arc::clone(&packed))));
         return Ok(Lookup::Found(Some(packed)));
     }
+    let mut obfuscated = data.to_vec();
+    obfuscated[..head.len()].copy_from_slice(&head);
     Ok(Lookup::ToPack(Unpacked {
         id,
         key,
-        obfuscated: data,
+        obfuscated,
     }))
 }
 
@@ -271,10 +276,10 @@ fn pack(unpacked: Unpacked) -> Result<Option<Arc<Packed>>, String> {
     Ok(Some(packed))
 }
 
-/// The file a face with `key` and `obfuscated` bytes is kept packed in.
-fn packing_file(key: &str, obfuscated: &[u8]) -> Option<PathBuf> {
+/// The file a face with `key`, of `length` bytes, is kept packed in.
+fn packing_file(key: &str, length: usize) -> Option<PathBuf> {
     let name: String = key.chars().filter(char::is_ascii_hexdigit).collect();
-    Some(crate::user_cache::dir("fonts")?.join(format!("{name}-{}.zip", obfuscated.len())))
+    Some(crate::user_cache::dir("fonts")?.join(format!("{name}-{length}.zip")))
 }
 
 /// The packing an earlier run kept of these very bytes: the same name
@@ -282,12 +287,16 @@ fn packing_file(key: &str, obfuscated: &[u8]) -> Option<PathBuf> {
 /// bytes) holds, and an entry of the face's length and CRC, so that a
 /// damaged, stale or foreign file is never used. Deflating a face is most
 /// of what the DOCX costs, and its result never changes.
-fn stored_packing(key: &str, obfuscated: &[u8]) -> Option<Vec<u8>> {
-    let archive = crate::user_cache::read(&packing_file(key, obfuscated)?)?;
+fn stored_packing(key: &str, head: &[u8], rest: &[u8]) -> Option<Vec<u8>> {
+    let length = head.len() + rest.len();
+    let archive = crate::user_cache::read(&packing_file(key, length)?)?;
     let mut reader = ZipArchive::new(Cursor::new(archive.as_slice())).ok()?;
     let entry = reader.by_name(PACKED_ENTRY).ok()?;
-    let same = entry.size() == obfuscated.len() as u64
-        && entry.crc32() == crc32fast::hash(obfuscated)
+    let mut crc = crc32fast::Hasher::new();
+    crc.update(head);
+    crc.update(rest);
+    let same = entry.size() == length as u64
+        && entry.crc32() == crc.finalize()
         && entry.compression() == CompressionMethod::Deflated;
     drop(entry);
     drop(reader);
@@ -297,7 +306,7 @@ fn stored_packing(key: &str, obfuscated: &[u8]) -> Option<Vec<u8>> {
 /// Keeps a packing for the next run; a cache that cannot be written is no
 /// error.
 fn store_packing(key: &str, obfuscated: &[u8], archive: &[u8]) {
-    if let Some(file) = packing_file(key, obfuscated) {
+    if let Some(file) = packing_file(key, obfuscated.len()) {
         crate::user_cache::store(&file, archive);
     }
 }
@@ -504,7 +513,12 @@ impl Embedding {
         )
     }
 
-    /// Writes the font table's relationships and the font parts.
+    /// The bytes the packed faces take in the archive, about.
+    pub fn packed_bytes(&self) -> usize {
+        self.parts.iter().map(|packed| packed.archive.len()).sum()
+    }
+
+    /// Writes the font table's relationships and every embedded face.
     pub fn write_parts<W: Write + std::io::Seek>(
         &self,
         output: &mut ZipWriter<W>,

@@ -26,7 +26,11 @@ pub fn repack(
     let custom = super::fields::custom_properties(docx, view, fields);
     let mut archive = ZipArchive::new(Cursor::new(docx))?;
     let numbering = Renumbering::read(&mut archive)?;
-    let mut output = ZipWriter::new(Cursor::new(Vec::new()));
+    // Room for the whole archive at once: growing it while the faces are
+    // copied in would copy them again.
+    let mut output = ZipWriter::new(Cursor::new(Vec::with_capacity(
+        docx.len() + fonts.packed_bytes(),
+    )));
     // 1980-01-01 is the earliest time a ZIP entry can carry.
     let stored = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Stored)
