@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use handlebars::{
     BlockContext, Context, Handlebars, Helper, HelperResult, Output, RenderContext,
-    RenderErrorReason, Renderable, StringOutput,
+    RenderErrorReason, Renderable, StringOutput, Template, TemplateError,
 };
 use serde::{Deserialize, Serialize};
 
@@ -388,26 +388,27 @@ impl Layout {
         let manifest_path = layouts.join(MANIFEST_FILE);
         let mut warnings = Vec::new();
         // Compiling the templates is most of a layout's loading and needs
-        // nothing of the manifest: it runs beside the manifest's reading.
-        let ((registry, template_files, template_problems), editions) =
-            std::thread::scope(|scope| {
-                let compiling = scope.spawn(|| {
-                    let mut problems = Vec::new();
-                    let (registry, files) =
-                        load_templates(root, &layouts.join(TYPST_TEMPLATES_DIR), &mut problems);
-                    (registry, files, problems)
-                });
-                let editions = sources::read_source(root, &manifest_path)
-                    .and_then(sources::parse_yaml)
-                    .map_err(|d| problems.push(d))
-                    .ok()
-                    .and_then(|doc| load_editions(&doc, &mut problems, &mut warnings));
-                let compiled = compiling
+        // nothing of the manifest: a thread starts on it at once, and this
+        // one joins in once the manifest is read.
+        let templates_dir = layouts.join(TYPST_TEMPLATES_DIR);
+        let templates = read_templates(root, &templates_dir);
+        let queue = CompileQueue::new(&templates);
+        let (compiled, editions) = std::thread::scope(|scope| {
+            let helping = scope.spawn(|| queue.compile());
+            let editions = sources::read_source(root, &manifest_path)
+                .and_then(sources::parse_yaml)
+                .map_err(|d| problems.push(d))
+                .ok()
+                .and_then(|doc| load_editions(&doc, &mut problems, &mut warnings));
+            let mut compiled = queue.compile();
+            compiled.extend(
+                helping
                     .join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-                (compiled, editions)
-            });
-        problems.extend(template_problems);
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            );
+            (compiled, editions)
+        });
+        let (registry, template_files) = register_templates(templates, compiled, &mut problems);
         let (manifest, editions) = match editions {
             Some((languages, editions)) => (Some(editions[0].clone()), Some((languages, editions))),
             None => (None, None),
@@ -798,9 +799,73 @@ fn check_declaration(
 }
 
 /// Registers every `*.typ.hbs` of the templates folder.
-fn load_templates(
-    root: &Path,
-    dir: &Path,
+/// A template as read from its file, marked with its origins
+/// ([`mark_origins`]) for compiling.
+struct TemplateSource {
+    name: String,
+    relative: PathBuf,
+    source: String,
+    marked: String,
+}
+
+/// Templates shared out between threads, largest first, each compiled once
+/// by whichever thread takes it.
+struct CompileQueue<'a> {
+    templates: &'a [Result<TemplateSource, Diagnostic>],
+    largest_first: Vec<usize>,
+    next: std::sync::atomic::AtomicUsize,
+}
+
+impl<'a> CompileQueue<'a> {
+    fn new(templates: &'a [Result<TemplateSource, Diagnostic>]) -> Self {
+        let mut largest_first: Vec<(usize, usize)> = templates
+            .iter()
+            .enumerate()
+            .filter_map(|(at, read)| Some((at, read.as_ref().ok()?.marked.len())))
+            .collect();
+        largest_first.sort_by_key(|&(_, length)| std::cmp::Reverse(length));
+        let largest_first = largest_first.into_iter().map(|(at, _)| at).collect();
+        CompileQueue {
+            templates,
+            largest_first,
+            next: std::sync::atomic::AtomicUsize::new(0),
+        }
+    }
+
+    /// Compiles templates until none is left; returns each with its place
+    /// in the file order. Compiling needs no helpers, so a registry of the
+    /// thread's own, with the layout registry's indent rule, is enough.
+    fn compile(&self) -> Vec<(usize, Result<Template, TemplateError>)> {
+        let mut compiler = Handlebars::new();
+        compiler.set_prevent_indent(true);
+        let mut compiled = Vec::new();
+        loop {
+            let taken = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(&at) = self.largest_first.get(taken) else {
+                return compiled;
+            };
+            let Ok(template) = &self.templates[at] else {
+                continue;
+            };
+            let result = compiler
+                .register_template_string(&template.name, &template.marked)
+                .map(|()| {
+                    compiler
+                        .get_template(&template.name)
+                        .cloned()
+                        .expect("a template just registered is there")
+                });
+            compiled.push((at, result));
+        }
+    }
+}
+
+/// The layout's registry: its helpers, the escape function, and the
+/// compiled templates, registered in file order, with a located problem
+/// for each template that does not compile.
+fn register_templates(
+    templates: Vec<Result<TemplateSource, Diagnostic>>,
+    mut compiled: Vec<(usize, Result<Template, TemplateError>)>,
     problems: &mut Vec<Diagnostic>,
 ) -> (Handlebars<'static>, Vec<(String, PathBuf)>) {
     let mut registry = Handlebars::new();
@@ -811,16 +876,67 @@ fn load_templates(
     registry.register_helper("inlines", Box::new(inlines_helper));
     registry.register_helper("num", Box::new(number_helper));
     registry.register_helper("section", Box::new(section_helper));
+    compiled.sort_by_key(|(at, _)| *at);
+    let mut compiled = compiled.into_iter().map(|(_, result)| result);
     let mut files = Vec::new();
+    for read in templates {
+        let TemplateSource {
+            name,
+            relative,
+            source,
+            marked,
+        } = match read {
+            Ok(template) => template,
+            Err(problem) => {
+                problems.push(problem);
+                continue;
+            }
+        };
+        let Some(result) = compiled.next() else {
+            break;
+        };
+        match result {
+            Ok(compiled) => {
+                registry.register_template(&name, compiled);
+                files.push((name, relative));
+            }
+            Err(error) => {
+                let location = match error.pos() {
+                    Some((line, column)) => {
+                        let shift = marked.lines().nth(line - 1).map_or(0, |l| {
+                            l.len() - source.lines().nth(line - 1).map_or(0, str::len)
+                        });
+                        Location::at(&relative, line, column.saturating_sub(shift).max(1))
+                    }
+                    _ => Location::file(&relative),
+                };
+                problems.push(
+                    Diagnostic::error(format!("the template cannot be read: {}", error.reason()))
+                        .at(location)
+                        .with_hint(
+                            "check that every {{#each}} and {{#if}} is closed and that braces match",
+                        ),
+                );
+            }
+        }
+    }
+    (registry, files)
+}
+
+/// Reads the templates of `dir` in file order: each marked for compiling,
+/// or the problem that keeps it out (unreadable, or writing a value
+/// unescaped).
+fn read_templates(root: &Path, dir: &Path) -> Vec<Result<TemplateSource, Diagnostic>> {
+    let mut templates = Vec::new();
     let entries = match std::fs::read_dir(root.join(dir)) {
         Ok(entries) => entries,
         Err(_) => {
-            problems.push(
-                Diagnostic::error("the layout's template folder cannot be read")
-                    .at(Location::file(dir))
-                    .with_hint("the project needs layouts/typst/ with the .typ.hbs templates"),
-            );
-            return (registry, files);
+            templates.push(Err(Diagnostic::error(
+                "the layout's template folder cannot be read",
+            )
+            .at(Location::file(dir))
+            .with_hint("the project needs layouts/typst/ with the .typ.hbs templates")));
+            return templates;
         }
     };
     let mut paths: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
@@ -836,41 +952,26 @@ fn load_templates(
         let source = match sources::read_source(root, &relative) {
             Ok(file) => file.text,
             Err(d) => {
-                problems.push(d);
+                templates.push(Err(d));
                 continue;
             }
         };
         if let Some((line, column)) = find_unescaped_output(&source) {
-            problems.push(
+            templates.push(Err(
                 Diagnostic::error("this template writes a value without escaping it")
                     .at(Location::at(&relative, line, column))
                     .with_hint("write {{value}}, never {{{value}}} or {{&value}}: values must reach Typst as strings, not markup"),
-            );
+            ));
             continue;
         }
-        let marked = mark_origins(name, &source);
-        if let Err(error) = registry.register_template_string(name, &marked) {
-            let location = match error.pos() {
-                Some((line, column)) => {
-                    let shift = marked.lines().nth(line - 1).map_or(0, |l| {
-                        l.len() - source.lines().nth(line - 1).map_or(0, str::len)
-                    });
-                    Location::at(&relative, line, column.saturating_sub(shift).max(1))
-                }
-                _ => Location::file(&relative),
-            };
-            problems.push(
-                Diagnostic::error(format!("the template cannot be read: {}", error.reason()))
-                    .at(location)
-                    .with_hint(
-                        "check that every {{#each}} and {{#if}} is closed and that braces match",
-                    ),
-            );
-            continue;
-        }
-        files.push((name.to_string(), relative));
+        templates.push(Ok(TemplateSource {
+            marked: mark_origins(name, &source),
+            name: name.to_string(),
+            relative,
+            source,
+        }));
     }
-    (registry, files)
+    templates
 }
 
 /// Delimits origin marks; a control character, so no data can contain it

@@ -69,6 +69,23 @@ fn a_template_that_bypasses_escaping_is_refused() {
     insta::assert_snapshot!("unescaped_template", stderr(&output));
 }
 
+#[test]
+fn every_broken_template_is_located_in_file_order() {
+    // Templates compile on two threads; their problems still come in the
+    // order of the files, each at its line and column.
+    let project = TempProject::new(None);
+    project.replace("layouts/typst/agenda.typ.hbs", "{{/each}}", "{{/if}}");
+    project.replace(
+        "layouts/typst/overview.typ.hbs",
+        "= #{{heading}}",
+        "= {{{heading}}}",
+    );
+    project.replace("layouts/typst/stakeholders.typ.hbs", "{{#each", "{{#each }");
+    let output = project.run(&["check"]);
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!("broken_templates", stderr(&output));
+}
+
 const MEETING: &str = "report-data/06-sixth-meeting/meeting.yaml";
 
 #[test]
