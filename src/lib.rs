@@ -367,7 +367,7 @@ impl Project {
             let report = model::build_report(
                 &localized,
                 &layout.added_sections(),
-                &|c| fonts.covers(c),
+                fonts,
                 translating,
                 &mut found,
             );

@@ -804,13 +804,32 @@ pub fn series_file_schema(generator: SchemaGenerator) -> Schema {
 // ---------------------------------------------------------------------------
 // From files to the model.
 
+/// What the report's fonts can show, as the model asks it of every
+/// character of the sources.
+pub trait GlyphCoverage {
+    /// Whether some font has a glyph for `c`.
+    fn has_glyph(&self, c: char) -> bool;
+
+    /// Whether every character of `text` but whitespace has a glyph in
+    /// some font: the question asked of most texts, answered in one call.
+    fn shows_every(&self, text: &str) -> bool {
+        text.chars().all(|c| c.is_whitespace() || self.has_glyph(c))
+    }
+}
+
+impl<F: Fn(char) -> bool> GlyphCoverage for F {
+    fn has_glyph(&self, c: char) -> bool {
+        self(c)
+    }
+}
+
 /// Builds the report from its parsed files, reporting every problem found.
 ///
 /// Returns `None` only when the series file, which every section depends
 /// on, is missing or unusable; a missing section is left as `None` for the
 /// check stage to judge against the layout.
 ///
-/// `has_glyph` says whether the report's fonts can show a character; text
+/// `glyphs` says whether the report's fonts can show a character; text
 /// they cannot is reported, never printed as empty boxes.
 ///
 /// The sources are read in one language (see
@@ -820,7 +839,7 @@ pub fn series_file_schema(generator: SchemaGenerator) -> Schema {
 pub fn build_report(
     sources: &ReportSources,
     added: &[SectionShape],
-    has_glyph: &dyn Fn(char) -> bool,
+    glyphs: &dyn GlyphCoverage,
     translating: Option<&Language>,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Report> {
@@ -832,7 +851,7 @@ pub fn build_report(
     let section = |kind: SectionKind| sources.sections.get(kind.name());
     let mut cx = Context {
         problems,
-        has_glyph,
+        glyphs,
         translating,
         untranslated,
     };
@@ -929,7 +948,7 @@ fn build_series(
 
 struct Context<'a> {
     problems: &'a mut Vec<Diagnostic>,
-    has_glyph: &'a dyn Fn(char) -> bool,
+    glyphs: &'a dyn GlyphCoverage,
     translating: Option<&'a Language>,
     untranslated: Vec<Placeholder>,
 }
@@ -1104,8 +1123,11 @@ impl Context<'_> {
                 || matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FE00}'..='\u{FE0F}' | '\u{FEFF}' | '\u{E0000}'..='\u{E007F}')
                 || is_combining(c)
         };
+        if self.glyphs.shows_every(&text) {
+            return text;
+        }
         let (replaced, missing) =
-            code_points_for_missing(text, &|c| (self.has_glyph)(c) || invisible(c));
+            code_points_for_missing(text, &|c| self.glyphs.has_glyph(c) || invisible(c));
         if missing.is_empty() {
             return replaced;
         }
@@ -1412,13 +1434,13 @@ impl Context<'_> {
         let registered = registrations
             .filter(|_| file.registrations.is_some())
             .map(|r| {
-                let has_glyph = self.has_glyph;
+                let glyphs = self.glyphs;
                 let mut found = Vec::new();
                 let registered = registrations::tally(
                     r,
                     &file.aliases,
                     doc,
-                    &mut |text, location| printable(text, has_glyph, location, &mut found),
+                    &mut |text, location| printable(text, glyphs, location, &mut found),
                     self.problems,
                 );
                 self.problems.extend(found);
@@ -1587,13 +1609,16 @@ impl Context<'_> {
 /// with a warning at the CSV line (naming the characters, not the row).
 fn printable(
     text: &str,
-    has_glyph: &dyn Fn(char) -> bool,
+    glyphs: &dyn GlyphCoverage,
     location: Location,
     problems: &mut Vec<Diagnostic>,
 ) -> String {
     let text: String = text.chars().filter(|c| !c.is_control()).collect();
+    if glyphs.shows_every(&text) {
+        return text;
+    }
     let (shown, missing) = code_points_for_missing(text, &|c| {
-        c.is_whitespace() || is_combining(c) || has_glyph(c)
+        c.is_whitespace() || is_combining(c) || glyphs.has_glyph(c)
     });
     if !missing.is_empty() {
         let codes: Vec<String> = missing

@@ -134,6 +134,17 @@ impl Fonts {
     }
 }
 
+impl crate::model::GlyphCoverage for Fonts {
+    fn has_glyph(&self, c: char) -> bool {
+        self.covers(c)
+    }
+
+    fn shows_every(&self, text: &str) -> bool {
+        // One call for the whole text, and `covers` inlined in the loop.
+        text.chars().all(|c| self.covers(c) || c.is_whitespace())
+    }
+}
+
 /// A face as Typst loads it: from the bytes the DOCX reads too.
 struct LoadedFace {
     data: FontData,
