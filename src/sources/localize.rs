@@ -10,6 +10,9 @@
 //! language tag and one of them is a language of the layout: an editor's
 //! own map (a table row, `aliases:`) is never taken for one.
 
+use std::collections::HashMap;
+use std::sync::Arc;
+
 use serde_yaml::Value;
 
 use super::YamlDocument;
@@ -39,19 +42,22 @@ impl YamlDocument {
     /// when it has none, by the primary language's entry, recorded as
     /// [`Translation::Missing`] for the model to flag.
     pub fn in_language(&self, language: &Language, languages: &Languages) -> YamlDocument {
-        let mut doc = self.clone();
-        doc.translations.clear();
         let mut found = Vec::new();
-        doc.value = project(&self.value, "", language, languages, &mut found);
+        let mut doc = YamlDocument {
+            file: Arc::clone(&self.file),
+            value: project(&self.value, "", language, languages, &mut found),
+            positions: Arc::clone(&self.positions),
+            translations: HashMap::new(),
+            language: Some(language.clone()),
+        };
         for (path, translation) in found {
             if let Translation::Given { source_path, .. } = &translation
                 && let Some(position) = self.positions.get(source_path)
             {
-                doc.positions.insert(path.clone(), *position);
+                Arc::make_mut(&mut doc.positions).insert(path.clone(), *position);
             }
             doc.translations.insert(path, translation);
         }
-        doc.language = Some(language.clone());
         doc
     }
 

@@ -15,6 +15,7 @@ pub mod registrations;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
 use yaml_rust2::scanner::Marker;
@@ -41,11 +42,14 @@ pub struct SourceFile {
 /// A parsed YAML document with the position of every node.
 #[derive(Debug, Clone)]
 pub struct YamlDocument {
-    /// The file it came from.
-    pub file: SourceFile,
+    /// The file it came from (shared by the document's readings in each
+    /// language, see [`localize`]).
+    pub file: Arc<SourceFile>,
     /// What the file says.
     pub value: serde_yaml::Value,
-    positions: HashMap<String, NodePosition>,
+    /// Shared likewise: a reading in a language copies them only to add
+    /// the positions of the entries it chose.
+    positions: Arc<HashMap<String, NodePosition>>,
     /// What each map by language held, once read in one language.
     translations: HashMap<String, localize::Translation>,
     /// The language it was read in, if any (see [`localize`]).
@@ -254,9 +258,9 @@ pub fn parse_yaml(file: SourceFile) -> Result<YamlDocument, Diagnostic> {
     // if it fails anyway, positions fall back to the start of the file.
     let _ = parser.load(&mut recorder, false);
     Ok(YamlDocument {
-        file,
+        file: Arc::new(file),
         value,
-        positions: recorder.positions,
+        positions: Arc::new(recorder.positions),
         translations: HashMap::new(),
         language: None,
     })
