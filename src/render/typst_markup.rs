@@ -12,22 +12,36 @@ use crate::model::rich::{Block, Inline};
 /// A Typst string literal holding `text` exactly.
 pub fn string_literal(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
-    out.push('"');
-    for c in text.chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => {
-                let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    push_string_literal(&mut out, text);
     out
+}
+
+/// Appends [`string_literal`] of `text` to `out`.
+fn push_string_literal(out: &mut String, text: &str) {
+    out.push('"');
+    // Runs of characters that need no escape are copied whole: most text
+    // is one run.
+    let mut run_start = 0;
+    for (at, c) in text.char_indices() {
+        let escape = match c {
+            '\\' => "\\\\",
+            '"' => "\\\"",
+            '\n' => "\\n",
+            '\r' => "\\r",
+            '\t' => "\\t",
+            c if c.is_control() => "",
+            _ => continue,
+        };
+        out.push_str(&text[run_start..at]);
+        if escape.is_empty() {
+            let _ = write!(out, "\\u{{{:x}}}", u32::from(c));
+        } else {
+            out.push_str(escape);
+        }
+        run_start = at + c.len_utf8();
+    }
+    out.push_str(&text[run_start..]);
+    out.push('"');
 }
 
 /// Rich text blocks as Typst markup, separated by paragraph breaks.
@@ -72,7 +86,9 @@ fn write_block(block: &Block, out: &mut String) {
             out.push(']');
         }
         Block::Placeholder(p) => {
-            let _ = write!(out, "#flag-block({})", string_literal(&p.note));
+            out.push_str("#flag-block(");
+            push_string_literal(out, &p.note);
+            out.push(')');
         }
     }
 }
@@ -82,15 +98,19 @@ fn write_inlines(inlines: &[Inline], out: &mut String) {
         match inline {
             Inline::Text { text } => {
                 out.push('#');
-                out.push_str(&string_literal(text));
+                push_string_literal(out, text);
             }
             Inline::Emphasis { content } => wrap("#emph[", content, out),
             Inline::Strong { content } => wrap("#strong[", content, out),
             Inline::Code { text } => {
-                let _ = write!(out, "#raw({})", string_literal(text));
+                out.push_str("#raw(");
+                push_string_literal(out, text);
+                out.push(')');
             }
             Inline::Link { url, content } => {
-                let _ = write!(out, "#link({})[", string_literal(url));
+                out.push_str("#link(");
+                push_string_literal(out, url);
+                out.push_str(")[");
                 write_inlines(content, out);
                 out.push(']');
             }
@@ -100,7 +120,7 @@ fn write_inlines(inlines: &[Inline], out: &mut String) {
                 let mut text = String::new();
                 crate::model::rich::inlines_plain_text(std::slice::from_ref(inline), &mut text);
                 out.push('#');
-                out.push_str(&string_literal(&text));
+                push_string_literal(out, &text);
             }
             Inline::LineBreak => out.push_str("#linebreak()"),
             Inline::Footnote { content } => {
@@ -109,7 +129,9 @@ fn write_inlines(inlines: &[Inline], out: &mut String) {
                 out.push(']');
             }
             Inline::Placeholder(p) => {
-                let _ = write!(out, "#flag({})", string_literal(&p.note));
+                out.push_str("#flag(");
+                push_string_literal(out, &p.note);
+                out.push(')');
             }
         }
     }
