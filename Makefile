@@ -72,8 +72,18 @@ lint:
 fmt:
 	$(CARGO) fmt --all
 
+# typst's own command line, of the version the tool is built with, which
+# `make bench` compares the build with beside its in-process floor. Installed
+# into target/ (a few minutes, once per version); the bench goes on without
+# it if the install fails.
+TYPST_VERSION = $(shell sed -n '/^name = "typst"$$/{n;s/^version = "\(.*\)"$$/\1/p;}' Cargo.lock)
+TYPST_CLI := target/typst-cli/bin/typst
+
 bench: tools
-	$(CARGO) bench --locked --bench pipeline
+	@$(TYPST_CLI) --version 2>/dev/null | grep -qF "typst $(TYPST_VERSION) " \
+		|| $(CARGO) install typst-cli --version $(TYPST_VERSION) --locked --force --root target/typst-cli \
+		|| echo "typst-cli could not be installed: the bench measures without it"
+	TYPST_CLI=$(abspath $(TYPST_CLI)) $(CARGO) bench --locked --bench pipeline
 
 watch: $(BIN)
 	$(BIN) watch --out $(OUT)

@@ -7,7 +7,11 @@
 //! and peak memory of building the PDF alone and the PDF plus DOCX, and of
 //! compiling the Typst source our layout generated for that report with the
 //! same fonts and export settings: the floor. Every figure is printed as a
-//! ratio to the floor. It then measures `report watch` at 50 groups: the
+//! ratio to the floor. The floor is compiled by this tool's own hidden
+//! `compile-typst` (typst's compile and export as a library, nothing of
+//! ours); typst's command line of the same version compiling the same
+//! source, with the same fonts and PDF standards, is measured beside it
+//! when `make bench` could install it (`TYPST_CLI` names it). It then measures `report watch` at 50 groups: the
 //! incremental rebuild after a one-field edit against a cold build, the
 //! time from saving that edit to both outputs replaced (the watch's own
 //! file-system events and debounce included), and memory over many
@@ -76,6 +80,8 @@ struct SizeRow {
     groups: usize,
     pages: usize,
     floor: Sample,
+    /// typst's command line, when installed.
+    typst_cli: Option<Sample>,
     pdf: Sample,
     both: Sample,
 }
@@ -120,29 +126,79 @@ fn measure_size(root: &Path, groups: usize) -> SizeRow {
     // in it: more runs, and the three commands taken in turn, so that a
     // slower spell weighs on the floor as on the build.
     let runs = if groups == 1 { SMALL_RUNS } else { RUNS };
-    let [floor, pdf, both] = interleaved_medians(
-        runs,
-        [
-            &mut || run_once(root, &["compile-typst", "generated.typ", "floor.pdf"]),
-            &mut || run_once(root, &["build", "--pdf-only", "--out", "pdf-only"]),
-            &mut || run_once(root, &["build", "--out", "both"]),
-        ],
-    );
-    let pages = pdf_pages(&root.join("both").join(format!("{REPORT}.pdf")));
+    let mut floor = || run_once(root, &["compile-typst", "generated.typ", "floor.pdf"]);
+    let mut pdf = || run_once(root, &["build", "--pdf-only", "--out", "pdf-only"]);
+    let mut both = || run_once(root, &["build", "--out", "both"]);
+    let pages = |name: &str| pdf_pages(&root.join(name));
+    let (floor, typst_cli, pdf, both) = match typst_cli() {
+        Some(cli) => {
+            let mut by_cli = || {
+                run_program(
+                    &cli,
+                    root,
+                    &[
+                        "compile",
+                        "--root",
+                        ".",
+                        "--font-path",
+                        "fonts",
+                        "--ignore-system-fonts",
+                        "--ignore-embedded-fonts",
+                        "--pdf-standard",
+                        "a-2b,ua-1",
+                        "generated.typ",
+                        "typst-cli.pdf",
+                    ],
+                )
+            };
+            let [floor, by_cli, pdf, both] =
+                interleaved_medians(runs, [&mut floor, &mut by_cli, &mut pdf, &mut both]);
+            // The same document, or the comparison means nothing.
+            let by_cli_pages = pages("typst-cli.pdf");
+            assert!(by_cli_pages > 0 && by_cli_pages == pages("floor.pdf"));
+            (floor, Some(by_cli), pdf, both)
+        }
+        None => {
+            let [floor, pdf, both] = interleaved_medians(runs, [&mut floor, &mut pdf, &mut both]);
+            (floor, None, pdf, both)
+        }
+    };
     SizeRow {
         groups,
-        pages,
+        pages: pages(&format!("both/{REPORT}.pdf")),
         floor,
+        typst_cli,
         pdf,
         both,
     }
 }
 
+/// typst's command line, from `TYPST_CLI` (which `make bench` sets to the
+/// copy it installs), if it runs.
+fn typst_cli() -> Option<PathBuf> {
+    let path = PathBuf::from(std::env::var_os("TYPST_CLI")?);
+    let runs = Command::new(&path)
+        .arg("--version")
+        .output()
+        .is_ok_and(|out| out.status.success());
+    if !runs {
+        eprintln!(
+            "TYPST_CLI={} does not run; measuring without typst's command line",
+            path.display()
+        );
+    }
+    runs.then_some(path)
+}
+
 /// One run of the binary.
 fn run_once(root: &Path, args: &[&str]) -> Sample {
-    let binary = env!("CARGO_BIN_EXE_report");
+    run_program(Path::new(env!("CARGO_BIN_EXE_report")), root, args)
+}
+
+/// One run of `program` in `root`.
+fn run_program(program: &Path, root: &Path, args: &[&str]) -> Sample {
     let started = Instant::now();
-    let child = Command::new(binary)
+    let child = Command::new(program)
         .args(args)
         .current_dir(root)
         .stderr(std::process::Stdio::null())
@@ -150,7 +206,11 @@ fn run_once(root: &Path, args: &[&str]) -> Sample {
         .unwrap();
     let (status, cpu, peak_kib) = wait_with_usage(child);
     let wall = started.elapsed();
-    assert!(status == 0, "report {args:?} failed with {status}");
+    assert!(
+        status == 0,
+        "{} {args:?} failed with {status}",
+        program.display()
+    );
     Sample {
         wall,
         cpu,
@@ -450,13 +510,23 @@ fn render_table(rows: &[SizeRow], watch: &WatchRow, series: &SeriesRow, rebuilds
     );
     let _ = writeln!(
         out,
-        "| groups | pages | floor: typst compile + export | PDF | ratio | PDF + DOCX | ratio | floor peak memory | PDF + DOCX peak memory | ratio |"
+        "| groups | pages | floor: typst compile + export | typst command line | PDF | ratio | PDF + DOCX | ratio | to typst command line | floor peak memory | PDF + DOCX peak memory | ratio |"
     );
-    let _ = writeln!(out, "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    let _ = writeln!(
+        out,
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+    );
     for row in rows {
+        let (by_cli, to_cli) = match &row.typst_cli {
+            Some(cli) => (
+                format!("{:.0} ms", ms(cli.wall)),
+                format!("{:.2}", ms(row.both.wall) / ms(cli.wall)),
+            ),
+            None => ("not installed".to_string(), "–".to_string()),
+        };
         let _ = writeln!(
             out,
-            "| {} | {} | {:.0} ms | {:.0} ms | {:.2} | {:.0} ms | {:.2} | {:.0} MiB | {:.0} MiB | {:.2} |",
+            "| {} | {} | {:.0} ms | {by_cli} | {:.0} ms | {:.2} | {:.0} ms | {:.2} | {to_cli} | {:.0} MiB | {:.0} MiB | {:.2} |",
             row.groups,
             row.pages,
             ms(row.floor.wall),
