@@ -464,7 +464,13 @@ impl Layout {
             problems.push(
                 Diagnostic::error("the layout has no main template")
                     .at(Location::file(layouts.join(TYPST_TEMPLATES_DIR)))
-                    .with_hint(format!("add {TYPST_TEMPLATES_DIR}/{MAIN_TEMPLATE}.typ.hbs")),
+                    .with_hint(format!(
+                        "add {}",
+                        layouts
+                            .join(TYPST_TEMPLATES_DIR)
+                            .join(format!("{MAIN_TEMPLATE}.typ.hbs"))
+                            .display()
+                    )),
             );
         }
         match (manifest, editions) {
