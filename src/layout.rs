@@ -804,7 +804,6 @@ fn check_declaration(
     }
 }
 
-/// Registers every `*.typ.hbs` of the templates folder.
 /// A template as read from its file, marked with its origins
 /// ([`mark_origins`]) for compiling.
 struct TemplateSource {
