@@ -816,22 +816,20 @@ struct TemplateSource {
 /// Templates shared out between threads, largest first, each compiled once
 /// by whichever thread takes it.
 struct CompileQueue<'a> {
-    templates: &'a [Result<TemplateSource, Diagnostic>],
-    largest_first: Vec<usize>,
+    /// Each template read with its place in the file order.
+    largest_first: Vec<(usize, &'a TemplateSource)>,
     next: std::sync::atomic::AtomicUsize,
 }
 
 impl<'a> CompileQueue<'a> {
     fn new(templates: &'a [Result<TemplateSource, Diagnostic>]) -> Self {
-        let mut largest_first: Vec<(usize, usize)> = templates
+        let mut largest_first: Vec<(usize, &TemplateSource)> = templates
             .iter()
             .enumerate()
-            .filter_map(|(at, read)| Some((at, read.as_ref().ok()?.marked.len())))
+            .filter_map(|(at, read)| Some((at, read.as_ref().ok()?)))
             .collect();
-        largest_first.sort_by_key(|&(_, length)| std::cmp::Reverse(length));
-        let largest_first = largest_first.into_iter().map(|(at, _)| at).collect();
+        largest_first.sort_by_key(|(_, template)| std::cmp::Reverse(template.marked.len()));
         CompileQueue {
-            templates,
             largest_first,
             next: std::sync::atomic::AtomicUsize::new(0),
         }
@@ -846,11 +844,8 @@ impl<'a> CompileQueue<'a> {
         let mut compiled = Vec::new();
         loop {
             let taken = self.next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            let Some(&at) = self.largest_first.get(taken) else {
+            let Some(&(at, template)) = self.largest_first.get(taken) else {
                 return compiled;
-            };
-            let Ok(template) = &self.templates[at] else {
-                continue;
             };
             let result = compiler
                 .register_template_string(&template.name, &template.marked)
