@@ -886,10 +886,13 @@ impl Project {
     /// compile keeps both previous outputs; a DOCX that cannot be assembled
     /// (docx-rs refusing what it was given) keeps only the previous DOCX.
     ///
-    /// The DOCX, which needs the pages the headings fell on, is made on a
-    /// thread of its own: while the PDF is exported with `second_thread`,
-    /// else after it. docx-rs numbers paragraphs per thread, so a fresh
-    /// thread gives every DOCX the numbers it has when built alone.
+    /// The DOCX is made on a thread of its own. With `second_thread`, that
+    /// thread starts as Typst does: the DOCX needs only the pages its table
+    /// of contents gives, so the rest of it is made while Typst lays the
+    /// pages out on this thread, and finished while the PDF is exported.
+    /// Else it is made after the PDF. docx-rs numbers paragraphs per
+    /// thread, so a fresh thread gives every DOCX the numbers it has when
+    /// built alone.
     #[allow(clippy::too_many_arguments)]
     fn render(
         &self,
@@ -909,12 +912,12 @@ impl Project {
             &prepared.dir,
             index,
         );
-        let docx = |headings: &[render::HeadingPage]| {
-            options.docx.then(|| {
-                timing::measure("docx", || {
-                    render::docx::render(&view, headings, fonts.faces())
-                })
-            })
+        // The DOCX, finished once `pages` gives the PDF's headings and
+        // their pages; `None` when the PDF was never laid out.
+        let docx = |pages: &dyn Fn() -> Option<Vec<render::HeadingPage>>| {
+            let made = timing::measure("docx", || render::docx::render(&view, fonts.faces()));
+            let headings = pages()?;
+            Some(made.and_then(|docx| timing::measure("docx pages", || docx.finish(&headings))))
         };
         let mut rendered = Rendered {
             diagnostics: Vec::new(),
@@ -922,6 +925,9 @@ impl Project {
         };
         let failed = std::thread::scope(|scope| {
             let docx = &docx;
+            let (send_pages, pages_laid_out) = std::sync::mpsc::channel();
+            let beside = (second_thread && options.docx)
+                .then(|| scope.spawn(move || docx(&|| pages_laid_out.recv().ok())));
             let source = timing::measure("templates", || render::typst_source(layout, &view))
                 .map_err(|d| vec![d])?;
             let date = Some((
@@ -941,21 +947,31 @@ impl Project {
                     date,
                 )),
             };
+            // On an error, `send_pages` is dropped and the DOCX given up.
             let laid_out = render::pdf::lay_out(world, &origin)?;
             rendered
                 .diagnostics
                 .extend(laid_out.warnings.iter().cloned());
-            let start_docx = |pages: Vec<render::HeadingPage>| scope.spawn(move || docx(&pages));
-            let beside = second_thread.then(|| start_docx(laid_out.headings.clone()));
+            let beside = beside.inspect(|_| {
+                // The DOCX's thread has ended only if it failed already.
+                let _ = send_pages.send(laid_out.headings.clone());
+            });
             let pdf = render::pdf::export(world, &laid_out, &origin)?;
             if options.pdf {
                 let path = options.out_dir.join(format!("{}.pdf", prepared.stem));
                 rendered.written.push(writer.write(path, pdf));
             }
-            let made = beside
-                .unwrap_or_else(|| start_docx(laid_out.headings.clone()))
-                .join()
-                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            let made = match beside {
+                Some(thread) => thread.join(),
+                None if options.docx => {
+                    let headings = &laid_out.headings;
+                    std::thread::scope(|after| {
+                        after.spawn(|| docx(&|| Some(headings.clone()))).join()
+                    })
+                }
+                None => Ok(None),
+            }
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
             match made {
                 Some(Ok(bytes)) => {
                     let path = options.out_dir.join(format!("{}.docx", prepared.stem));

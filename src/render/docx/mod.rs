@@ -79,17 +79,60 @@ fn twips(mm: f64) -> i32 {
     t
 }
 
-/// Builds the DOCX of a report.
+/// Marks where a page number of the table of contents goes until the PDF's
+/// pages are known. No text of the report can hold it: XML has no place
+/// for it, so [`clean_xml_text`] removes it from every text written.
+const PAGE_MARK: u8 = 0x01;
+
+/// A DOCX whole but for the page numbers of its table of contents, which
+/// only the PDF's layout knows: made while Typst lays the pages out, and
+/// finished by [`DocxAwaitingPages::finish`] once it has.
+pub struct DocxAwaitingPages {
+    /// The table of contents' entries in order: text and level.
+    contents: Vec<(String, usize)>,
+    archive: package::AwaitingPages,
+}
+
+impl DocxAwaitingPages {
+    /// Fills the table of contents in from `headings`, the PDF's headings
+    /// with their pages, so that it reads right on opening, and gives the
+    /// finished archive.
+    pub fn finish(self, headings: &[HeadingPage]) -> Result<Vec<u8>, String> {
+        let mut pages = Vec::with_capacity(self.contents.len());
+        // Headings are matched in document order, from where the last one
+        // was found: two sub-sections may share a name on different pages.
+        let mut next_heading = 0;
+        for (text, level) in &self.contents {
+            let found = headings[next_heading.min(headings.len())..]
+                .iter()
+                .position(|h| h.level == *level && h.text == *text)
+                .map(|offset| next_heading + offset);
+            if let Some(at) = found {
+                next_heading = at + 1;
+            }
+            pages.push(
+                found
+                    .map(|at| headings[at].page.to_string())
+                    .unwrap_or_default(),
+            );
+        }
+        self.archive.finish(&pages).map_err(|e| e.to_string())
+    }
+}
+
+/// The text that stands for the page of the table of contents' entry
+/// `index` until [`DocxAwaitingPages::finish`] writes it.
+fn page_mark(index: usize) -> String {
+    let mark = char::from(PAGE_MARK);
+    format!("{mark}{index}{mark}")
+}
+
+/// Builds the DOCX of a report, all but the page numbers of its table of
+/// contents, which [`DocxAwaitingPages::finish`] fills in.
 ///
-/// `headings` are the PDF's headings with their pages, used to fill in the
-/// table of contents so that it reads right on opening. `faces` are the
-/// font files of `fonts/`: the runs' fallback fonts are chosen by their
-/// coverage, and the faces the text uses are embedded.
-pub fn render(
-    view: &ReportView,
-    headings: &[HeadingPage],
-    faces: &[FontFace],
-) -> Result<Vec<u8>, String> {
+/// `faces` are the font files of `fonts/`: the runs' fallback fonts are
+/// chosen by their coverage, and the faces the text uses are embedded.
+pub fn render(view: &ReportView, faces: &[FontFace]) -> Result<DocxAwaitingPages, String> {
     let fonts = &view.layout.fonts;
     let coverage_face = |family: &str| {
         faces
@@ -127,7 +170,7 @@ pub fn render(
         numbering_ids: 2,
         numberings: Vec::new(),
         heading_index: 0,
-        headings,
+        contents: Vec::new(),
         bullet_depth: 0,
         enum_depth: 0,
         chain: std::iter::once(&fonts.body)
@@ -223,8 +266,12 @@ pub fn render(
     }
     let mut buffer = Cursor::new(Vec::new());
     docx.build().pack(&mut buffer).map_err(|e| e.to_string())?;
-    package::repack(&buffer.into_inner(), view, &embedding, &writer.fields)
-        .map_err(|e| e.to_string())
+    let archive = package::repack(&buffer.into_inner(), view, embedding, &writer.fields)
+        .map_err(|e| e.to_string())?;
+    Ok(DocxAwaitingPages {
+        contents: writer.contents,
+        archive,
+    })
 }
 
 /// Adds runs to a paragraph in order.
@@ -499,7 +546,8 @@ struct Writer<'a> {
     numbering_ids: usize,
     numberings: Vec<Numbering>,
     heading_index: usize,
-    headings: &'a [HeadingPage],
+    /// The table of contents' entries, text and level, as written.
+    contents: Vec<(String, usize)>,
     /// How many bulleted lists enclose the list being written.
     bullet_depth: usize,
     /// How many numbered lists enclose the list being written.
@@ -949,21 +997,8 @@ impl Writer<'_> {
         let field = |kind: FieldCharType| Run::new().add_field_char(kind, false);
         let count = entries.len();
         let mut paragraphs = Vec::new();
-        // Headings are matched in document order, from where the last one
-        // was found: two sub-sections may share a name on different pages.
-        let mut next_heading = 0;
         for (index, (text, level)) in entries.into_iter().enumerate() {
             let key = toc_key(index + 1);
-            let found = self.headings[next_heading.min(self.headings.len())..]
-                .iter()
-                .position(|h| h.level == level && h.text == text)
-                .map(|offset| next_heading + offset);
-            if let Some(at) = found {
-                next_heading = at + 1;
-            }
-            let page = found
-                .map(|at| self.headings[at].page.to_string())
-                .unwrap_or_default();
             let mut paragraph = Paragraph::new().style(&format!("TOC{level}")).add_tab(
                 Tab::new()
                     .val(TabValueType::Right)
@@ -991,9 +1026,10 @@ impl Writer<'_> {
                             .add_instr_text(InstrText::Unsupported(format!(r"PAGEREF {key} \h"))),
                     )
                     .add_run(field(FieldCharType::Separate))
-                    .add_run(Run::new().add_text(page))
+                    .add_run(Run::new().add_text(page_mark(index)))
                     .add_run(field(FieldCharType::End)),
             );
+            self.contents.push((text, level));
             if index + 1 == count {
                 paragraph = paragraph.add_run(field(FieldCharType::End));
             }

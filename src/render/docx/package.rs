@@ -15,38 +15,118 @@ use zip::{CompressionMethod, DateTime, ZipArchive, ZipWriter};
 /// Parts smaller than this are stored uncompressed.
 const SMALL_PART_BYTES: usize = 16 * 1024;
 
+/// A repacked archive written up to its document part, which waits for
+/// the page numbers of the table of contents; the parts after it are
+/// ready to be written.
+pub struct AwaitingPages {
+    output: ZipWriter<Cursor<Vec<u8>>>,
+    /// `word/document.xml`, final but for its page marks.
+    document: Option<Vec<u8>>,
+    /// The parts that follow the document, in order.
+    after: Vec<(String, Vec<u8>)>,
+    fonts: Embedding,
+    /// The stakeholders' chart's parts, last in the archive.
+    chart: Vec<(&'static str, Vec<u8>)>,
+}
+
+impl AwaitingPages {
+    /// Writes the document part with `pages[i]` for the mark of the table
+    /// of contents' entry `i` (see [`super::page_mark`]), then the parts
+    /// after it, and gives the archive.
+    pub fn finish(mut self, pages: &[String]) -> zip::result::ZipResult<Vec<u8>> {
+        if let Some(document) = &self.document {
+            let document = fill_in_pages(document, pages);
+            write_part(&mut self.output, "word/document.xml", &document)?;
+        }
+        for (name, content) in &self.after {
+            write_part(&mut self.output, name, content)?;
+        }
+        self.fonts.write_parts(&mut self.output, stored())?;
+        for (name, content) in &self.chart {
+            self.output.start_file(*name, stored())?;
+            self.output.write_all(content)?;
+        }
+        Ok(self.output.finish()?.into_inner())
+    }
+}
+
+/// 1980-01-01 is the earliest time a ZIP entry can carry.
+fn stored() -> SimpleFileOptions {
+    SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Stored)
+        .last_modified_time(DateTime::default())
+        .unix_permissions(0o644)
+}
+
+/// Adds a part, deflated at the fastest level unless it is small: XML
+/// compresses well at any level, and the DOCX is written on every build,
+/// and setting up a compressor costs more than a small part's bytes.
+fn write_part(
+    output: &mut ZipWriter<Cursor<Vec<u8>>>,
+    name: &str,
+    content: &[u8],
+) -> zip::result::ZipResult<()> {
+    let options = if content.len() < SMALL_PART_BYTES {
+        stored()
+    } else {
+        stored()
+            .compression_method(CompressionMethod::Deflated)
+            .compression_level(Some(1))
+    };
+    output.start_file(name, options)?;
+    Ok(output.write_all(content)?)
+}
+
+/// `document` with each page mark replaced by its entry's page in `pages`
+/// (nothing for an entry past its end).
+fn fill_in_pages(document: &[u8], pages: &[String]) -> Vec<u8> {
+    let mut filled = Vec::with_capacity(document.len());
+    // A mark is an index between two mark bytes, so the pieces alternate:
+    // text, index, text, ..., text.
+    let mut pieces = document.split(|&byte| byte == super::PAGE_MARK);
+    filled.extend_from_slice(pieces.next().unwrap_or_default());
+    while let Some(index) = pieces.next() {
+        let page = std::str::from_utf8(index)
+            .ok()
+            .and_then(|digits| digits.parse::<usize>().ok())
+            .and_then(|i| pages.get(i));
+        if let Some(page) = page {
+            filled.extend_from_slice(page.as_bytes());
+        }
+        filled.extend_from_slice(pieces.next().unwrap_or_default());
+    }
+    filled
+}
+
 /// Rewrites the archive `docx` for `view`, with the fonts of `fonts` and
-/// the editable fields `fields` named in its custom properties.
+/// the editable fields `fields` named in its custom properties, up to the
+/// document part, which waits for its pages.
 pub fn repack(
     docx: &[u8],
     view: &ReportView,
-    fonts: &Embedding,
+    fonts: Embedding,
     fields: &[super::fields::FieldMark],
-) -> zip::result::ZipResult<Vec<u8>> {
+) -> zip::result::ZipResult<AwaitingPages> {
     let custom = super::fields::custom_properties(docx, view, fields);
     let mut archive = ZipArchive::new(Cursor::new(docx))?;
     let numbering = Renumbering::read(&mut archive)?;
     // Room for the whole archive at once: growing it while the faces are
     // copied in would copy them again.
-    let mut output = ZipWriter::new(Cursor::new(Vec::with_capacity(
+    let output = ZipWriter::new(Cursor::new(Vec::with_capacity(
         docx.len() + fonts.packed_bytes(),
     )));
-    // 1980-01-01 is the earliest time a ZIP entry can carry.
-    let stored = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Stored)
-        .last_modified_time(DateTime::default())
-        .unix_permissions(0o644);
-    // The fastest level: XML compresses well at any level, and the DOCX
-    // is written on every build. Small parts are stored, since setting up
-    // a compressor costs more than their bytes.
-    let deflated = stored
-        .compression_method(CompressionMethod::Deflated)
-        .compression_level(Some(1));
     let chart = super::chart::chart_of(view);
     let (paper_width, _) = view.layout.page.paper.size_mm();
     let text_width = paper_width - 2.0 * view.layout.page.margin_mm;
     let mut names: Vec<String> = archive.file_names().map(str::to_string).collect();
     names.sort_by_key(|name| (name != "[Content_Types].xml", name.clone()));
+    let mut awaiting = AwaitingPages {
+        output,
+        document: None,
+        after: Vec::new(),
+        chart: Vec::new(),
+        fonts,
+    };
     for name in names {
         let mut entry = archive.by_name(&name)?;
         if entry.is_dir() {
@@ -78,12 +158,15 @@ pub fn repack(
             "word/footnotes.xml" => {
                 number_footnotes(&String::from_utf8_lossy(&content)).into_bytes()
             }
-            "word/settings.xml" => fonts
+            "word/settings.xml" => awaiting
+                .fonts
                 .settings(&set_language_settings(&String::from_utf8_lossy(&content)))
                 .into_bytes(),
-            "word/fontTable.xml" => fonts.font_table().into_bytes(),
+            "word/fontTable.xml" => awaiting.fonts.font_table().into_bytes(),
             "[Content_Types].xml" => {
-                let types = fonts.content_types(&String::from_utf8_lossy(&content));
+                let types = awaiting
+                    .fonts
+                    .content_types(&String::from_utf8_lossy(&content));
                 match chart {
                     Some(_) => super::chart::content_types(&types),
                     None => types,
@@ -98,18 +181,17 @@ pub fn repack(
         } else {
             content
         };
-        let options = if content.len() < SMALL_PART_BYTES {
-            stored
+        if name == "word/document.xml" {
+            awaiting.document = Some(content);
+        } else if awaiting.document.is_some() {
+            awaiting.after.push((name, content));
         } else {
-            deflated
-        };
-        output.start_file(name, options)?;
-        output.write_all(&content)?;
+            write_part(&mut awaiting.output, &name, &content)?;
+        }
     }
-    fonts.write_parts(&mut output, stored)?;
     if let Some(chart) = chart {
         let fonts = &view.layout.fonts;
-        let parts = [
+        awaiting.chart = vec![
             (
                 super::chart::CHART_PART,
                 super::chart::chart_xml(
@@ -127,12 +209,8 @@ pub fn repack(
             ),
             (super::chart::WORKBOOK_PART, super::chart::workbook(chart)?),
         ];
-        for (name, content) in parts {
-            output.start_file(name, stored)?;
-            output.write_all(&content)?;
-        }
     }
-    Ok(output.finish()?.into_inner())
+    Ok(awaiting)
 }
 
 /// Whether `name` is a WordprocessingML part: `word/*.xml`, not in a
@@ -450,4 +528,36 @@ fn typeset_like_typst(styles: &str) -> String {
 /// contents is already filled in.
 fn set_language_settings(settings: &str) -> String {
     settings.replace("<w:updateFields w:val=\"true\" />", "")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{PAGE_MARK, page_mark};
+    use super::*;
+
+    #[test]
+    fn page_marks_are_replaced_by_their_entries_pages() {
+        let document = format!(
+            "<w:t>{}</w:t><w:t>{}</w:t><w:t>{}</w:t>",
+            page_mark(1),
+            page_mark(0),
+            page_mark(7),
+        );
+        let filled = fill_in_pages(document.as_bytes(), &["3".into(), "12".into()]);
+        // An entry no heading matched has no page, as before the marks.
+        assert_eq!(filled, b"<w:t>12</w:t><w:t>3</w:t><w:t></w:t>");
+        assert!(!filled.contains(&PAGE_MARK));
+    }
+
+    #[test]
+    fn a_document_without_marks_is_unchanged() {
+        let document = "<w:t>Page 1 of 3: 2 &lt; 3 &amp; ü</w:t>";
+        assert_eq!(fill_in_pages(document.as_bytes(), &[]), document.as_bytes());
+    }
+
+    #[test]
+    fn no_text_of_the_report_can_hold_a_page_mark() {
+        let text = format!("a{}1{}b", char::from(PAGE_MARK), char::from(PAGE_MARK));
+        assert_eq!(clean_xml_text(&text), "a1b");
+    }
 }
