@@ -8,8 +8,17 @@ use serde::de::DeserializeOwned;
 use crate::diagnostics::{Diagnostic, closest};
 use crate::sources::YamlDocument;
 
+/// How many unknown keys one value may report before decoding gives up.
+const MAX_UNKNOWN_KEYS: usize = 64;
+
 /// Decodes the value at `path` of `document` into `T`, reporting a located
 /// error in `problems` on failure.
+///
+/// An unknown key is reported and set aside, and the value decoded again,
+/// so that every misspelt key is reported rather than the first. The
+/// value still fails to decode then: what else it holds is checked once
+/// its keys are right, rather than reported as missing what a misspelt key
+/// gives. Any other error ends the decoding.
 ///
 /// `what` names the thing in the editor's terms ("a working group").
 pub fn decode<T: DeserializeOwned>(
@@ -19,14 +28,67 @@ pub fn decode<T: DeserializeOwned>(
     what: &str,
     problems: &mut Vec<Diagnostic>,
 ) -> Option<T> {
-    match serde_path_to_error::deserialize::<_, T>(value.clone()) {
-        Ok(decoded) => Some(decoded),
-        Err(error) => {
-            let inner_path = error.path().to_string();
-            let full_path = join_paths(path, &inner_path);
-            problems.push(explain(document, &full_path, error.inner(), what));
-            None
+    let mut value = std::borrow::Cow::Borrowed(value);
+    // The keys that the unknown ones set aside were taken for, by the path
+    // of their mapping: missing them is what the unknown key's hint says.
+    let mut meant: Vec<(String, String)> = Vec::new();
+    for _ in 0..MAX_UNKNOWN_KEYS {
+        let error = match serde_path_to_error::deserialize::<_, T>(value.as_ref()) {
+            Ok(decoded) => return meant.is_empty().then_some(decoded),
+            Err(error) => error,
+        };
+        let full_path = join_paths(path, &error.path().to_string());
+        let message = error.inner().to_string();
+        if let Some(missing) = between(&message, "missing field `", "`")
+            && meant.contains(&(full_path.clone(), missing))
+        {
+            return None;
         }
+        problems.push(explain(document, &full_path, error.inner(), what));
+        let (field, expected) = parse_unknown_field(&message)?;
+        if !remove_key(value.to_mut(), error.path()) {
+            return None;
+        }
+        if let Some(suggestion) = closest(&field, expected.iter().map(String::as_str)) {
+            let mapping = full_path
+                .strip_suffix(field.as_str())
+                .map_or("", |parent| parent.strip_suffix('.').unwrap_or(parent));
+            meant.push((mapping.to_string(), suggestion.to_string()));
+        }
+    }
+    None
+}
+
+/// Removes the mapping entry that `path` ends at from `value`; whether
+/// there was one.
+fn remove_key(value: &mut serde_yaml::Value, path: &serde_path_to_error::Path) -> bool {
+    use serde_path_to_error::Segment;
+    let segments: Vec<&Segment> = path.iter().collect();
+    let Some((Segment::Map { key }, parents)) = segments.split_last() else {
+        return false;
+    };
+    let mut node = value;
+    for segment in parents {
+        node = match (segment, node) {
+            (Segment::Map { key }, serde_yaml::Value::Mapping(map)) => {
+                match map.get_mut(key.as_str()) {
+                    Some(child) => child,
+                    None => return false,
+                }
+            }
+            (Segment::Seq { index }, serde_yaml::Value::Sequence(items)) => {
+                match items.get_mut(*index) {
+                    Some(child) => child,
+                    None => return false,
+                }
+            }
+            _ => return false,
+        };
+    }
+    match node {
+        // Shifted, not swapped, so later keys keep their order.
+        serde_yaml::Value::Mapping(map) => map.shift_remove(key.as_str()).is_some(),
+        _ => false,
     }
 }
 
@@ -50,7 +112,12 @@ fn explain(
 ) -> Diagnostic {
     let message = error.to_string();
     if let Some((field, expected)) = parse_unknown_field(&message) {
-        let key_path = join_paths(path, &field);
+        // `serde_path_to_error` has the unknown key at the end of the path
+        // already, having read it as the next key of its mapping.
+        let key_path = match path.rsplit('.').next() {
+            Some(last) if last == field => path.to_string(),
+            _ => join_paths(path, &field),
+        };
         let mut diagnostic = Diagnostic::error(format!("unknown key `{field}` in {what}"))
             .at(document.key_location(&key_path));
         let known: Vec<&str> = expected.iter().map(String::as_str).collect();
@@ -139,6 +206,101 @@ mod tests {
         assert_eq!(join_paths("", "name"), "name");
         assert_eq!(join_paths("groups", "[1].name"), "groups[1].name");
         assert_eq!(join_paths("groups[1]", "name"), "groups[1].name");
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Facts {
+        date: String,
+        attendance: Attendance,
+    }
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Attendance {
+        remote: u32,
+    }
+
+    fn problems_in(text: &str) -> Vec<Diagnostic> {
+        let document = crate::sources::parse_yaml(crate::sources::SourceFile {
+            display_path: "meeting.yaml".into(),
+            text: text.into(),
+        })
+        .unwrap();
+        let mut problems = Vec::new();
+        decode::<Facts>(
+            &document,
+            "",
+            &document.value,
+            "the meeting facts",
+            &mut problems,
+        );
+        problems
+    }
+
+    #[test]
+    fn an_unknown_key_is_located_at_the_key() {
+        let problems = problems_in("date: x\ndaet: 2019-04-18\nattendance:\n  remote: 1\n");
+        assert_eq!(problems.len(), 1);
+        let location = problems[0].location.as_ref().unwrap();
+        assert_eq!((location.line, location.column), (2, 1));
+        let problems = problems_in("date: x\nattendance:\n  remote: 1\n  remotely: 3\n");
+        let location = problems[0].location.as_ref().unwrap();
+        assert_eq!((location.line, location.column), (4, 3));
+    }
+
+    #[test]
+    fn every_unknown_key_of_a_value_is_reported() {
+        let problems = problems_in(
+            "daet: 2019-04-18\ndate: x\nlocaton: Ottawa\nattendance:\n  remotely: 3\n  remote: 1\n",
+        );
+        let found: Vec<(String, usize, usize)> = problems
+            .iter()
+            .map(|p| {
+                let location = p.location.as_ref().unwrap();
+                (p.message.clone(), location.line, location.column)
+            })
+            .collect();
+        assert_eq!(
+            found,
+            [
+                ("unknown key `daet` in the meeting facts".to_string(), 1, 1),
+                (
+                    "unknown key `locaton` in the meeting facts".to_string(),
+                    3,
+                    1
+                ),
+                (
+                    "unknown key `remotely` in the meeting facts".to_string(),
+                    5,
+                    3
+                ),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_misspelt_key_is_not_also_reported_missing() {
+        let problems = problems_in("daet: x\nattendance:\n  remote: 1\n");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(
+            problems[0].message,
+            "unknown key `daet` in the meeting facts"
+        );
+        let problems = problems_in("date: x\nattendance:\n  remot: 1\n");
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(
+            problems[0].message,
+            "unknown key `remot` in the meeting facts"
+        );
+    }
+
+    #[test]
+    fn a_value_with_other_errors_stops_at_the_first_of_them() {
+        let problems = problems_in("date: [1]\nattendance: 3\n");
+        assert_eq!(problems.len(), 1, "{problems:?}");
     }
 
     #[test]

@@ -158,7 +158,7 @@ fn misspelt_keys_and_columns_are_located_with_a_suggestion() {
     for (message, place, hint) in [
         (
             "unknown key `itmes`",
-            "key-outputs.yaml:3:3",
+            "key-outputs.yaml:2:1",
             "did you mean `items`?",
         ),
         (
@@ -168,7 +168,7 @@ fn misspelt_keys_and_columns_are_located_with_a_suggestion() {
         ),
         (
             "unknown key `headng` in a sub-section",
-            "recommendations.yaml:10:13",
+            "recommendations.yaml:10:5",
             "did you mean `heading`?",
         ),
     ] {
