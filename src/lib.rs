@@ -849,9 +849,6 @@ impl Project {
         worlds: &mut HashMap<String, ReportWorld>,
     ) -> Vec<Rendered> {
         let workers = parallel::workers(reports.len(), options.jobs);
-        // A report alone spreads over two threads; reports side by side
-        // keep to one each, as the other cores are busy with the others.
-        let second_thread = workers == 1;
         let jobs: Vec<(&PreparedReport, Option<ReportWorld>)> = reports
             .iter()
             .map(|prepared| (*prepared, worlds.remove(&prepared.stem)))
@@ -865,7 +862,6 @@ impl Project {
                     options,
                     &indexes[&prepared.language.code],
                     &mut world,
-                    second_thread,
                     writer,
                 );
                 (prepared, world, rendered)
@@ -886,13 +882,13 @@ impl Project {
     /// compile keeps both previous outputs; a DOCX that cannot be assembled
     /// (docx-rs refusing what it was given) keeps only the previous DOCX.
     ///
-    /// The DOCX is made on a thread of its own. With `second_thread`, that
-    /// thread starts as Typst does: the DOCX needs only the pages its table
-    /// of contents gives, so the rest of it is made while Typst lays the
-    /// pages out on this thread, and finished while the PDF is exported.
-    /// Else it is made after the PDF. docx-rs numbers paragraphs per
-    /// thread, so a fresh thread gives every DOCX the numbers it has when
-    /// built alone.
+    /// The DOCX is made on a thread of its own, which starts as Typst does:
+    /// the DOCX needs only the pages its table of contents gives, so the
+    /// rest of it is made while Typst lays the pages out, and finished
+    /// while the PDF is exported. Reports built side by side do the same:
+    /// their threads fill what the cores leave while Typst waits on its
+    /// own. docx-rs numbers paragraphs per thread, so a fresh thread gives
+    /// every DOCX the numbers it has when built alone.
     #[allow(clippy::too_many_arguments)]
     fn render(
         &self,
@@ -902,7 +898,6 @@ impl Project {
         options: &BuildOptions,
         index: &series::SeriesIndex,
         world: &mut Option<ReportWorld>,
-        second_thread: bool,
         writer: &output::Writer,
     ) -> Rendered {
         let view = view::build(
@@ -926,7 +921,8 @@ impl Project {
         let failed = std::thread::scope(|scope| {
             let docx = &docx;
             let (send_pages, pages_laid_out) = std::sync::mpsc::channel();
-            let beside = (second_thread && options.docx)
+            let beside = options
+                .docx
                 .then(|| scope.spawn(move || docx(&|| pages_laid_out.recv().ok())));
             let source = timing::measure("templates", || render::typst_source(layout, &view))
                 .map_err(|d| vec![d])?;
@@ -952,26 +948,20 @@ impl Project {
             rendered
                 .diagnostics
                 .extend(laid_out.warnings.iter().cloned());
-            let beside = beside.inspect(|_| {
+            if beside.is_some() {
                 // The DOCX's thread has ended only if it failed already.
                 let _ = send_pages.send(laid_out.headings.clone());
-            });
+            }
             let pdf = render::pdf::export(world, &laid_out, &origin)?;
             if options.pdf {
                 let path = options.out_dir.join(format!("{}.pdf", prepared.stem));
                 rendered.written.push(writer.write(path, pdf));
             }
-            let made = match beside {
-                Some(thread) => thread.join(),
-                None if options.docx => {
-                    let headings = &laid_out.headings;
-                    std::thread::scope(|after| {
-                        after.spawn(|| docx(&|| Some(headings.clone()))).join()
-                    })
-                }
-                None => Ok(None),
-            }
-            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            let made = beside.and_then(|thread| {
+                thread
+                    .join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            });
             match made {
                 Some(Ok(bytes)) => {
                     let path = options.out_dir.join(format!("{}.docx", prepared.stem));
