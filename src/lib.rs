@@ -882,9 +882,10 @@ impl Project {
     /// compile keeps both previous outputs; a DOCX that cannot be assembled
     /// (docx-rs refusing what it was given) keeps only the previous DOCX.
     ///
-    /// The DOCX is made on a thread of its own, which starts as Typst does:
-    /// the DOCX needs only the pages its table of contents gives, so the
-    /// rest of it is made while Typst lays the pages out, and finished
+    /// The DOCX is made on a thread of its own, which starts once the
+    /// templates have made the Typst source: the DOCX needs only the pages
+    /// its table of contents gives, so the rest of it is made while Typst
+    /// lays the pages out (and given up if Typst fails), and finished
     /// while the PDF is exported. Reports built side by side do the same:
     /// their threads fill what the cores leave while Typst waits on its
     /// own. docx-rs numbers paragraphs per thread, so a fresh thread gives
@@ -920,12 +921,12 @@ impl Project {
         };
         let failed = std::thread::scope(|scope| {
             let docx = &docx;
+            let source = timing::measure("templates", || render::typst_source(layout, &view))
+                .map_err(|d| vec![d])?;
             let (send_pages, pages_laid_out) = std::sync::mpsc::channel();
             let beside = options
                 .docx
                 .then(|| scope.spawn(move || docx(&|| pages_laid_out.recv().ok())));
-            let source = timing::measure("templates", || render::typst_source(layout, &view))
-                .map_err(|d| vec![d])?;
             let date = Some((
                 view.document_date.year,
                 view.document_date.month,
@@ -949,7 +950,8 @@ impl Project {
                 .diagnostics
                 .extend(laid_out.warnings.iter().cloned());
             if beside.is_some() {
-                // The DOCX's thread has ended only if it failed already.
+                // Sending fails only if the DOCX's thread panicked, which
+                // the join below raises again.
                 let _ = send_pages.send(laid_out.headings.clone());
             }
             let pdf = render::pdf::export(world, &laid_out, &origin)?;

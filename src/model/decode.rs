@@ -15,10 +15,11 @@ const MAX_UNKNOWN_KEYS: usize = 64;
 /// error in `problems` on failure.
 ///
 /// An unknown key is reported and set aside, and the value decoded again,
-/// so that every misspelt key is reported rather than the first. The
-/// value still fails to decode then: what else it holds is checked once
-/// its keys are right, rather than reported as missing what a misspelt key
-/// gives. Any other error ends the decoding.
+/// so that the other unknown keys are reported with it rather than one a
+/// run. The value still fails to decode then: what else it holds is
+/// checked once its keys are right. Any other error ends the decoding,
+/// and a missing key that an unknown key's hint already names ends it
+/// without a second message.
 ///
 /// `what` names the thing in the editor's terms ("a working group").
 pub fn decode<T: DeserializeOwned>(
@@ -29,12 +30,13 @@ pub fn decode<T: DeserializeOwned>(
     problems: &mut Vec<Diagnostic>,
 ) -> Option<T> {
     let mut value = std::borrow::Cow::Borrowed(value);
+    let mut found_unknown = false;
     // The keys that the unknown ones set aside were taken for, by the path
     // of their mapping: missing them is what the unknown key's hint says.
     let mut meant: Vec<(String, String)> = Vec::new();
     for _ in 0..MAX_UNKNOWN_KEYS {
         let error = match serde_path_to_error::deserialize::<_, T>(value.as_ref()) {
-            Ok(decoded) => return meant.is_empty().then_some(decoded),
+            Ok(decoded) => return (!found_unknown).then_some(decoded),
             Err(error) => error,
         };
         let full_path = join_paths(path, &error.path().to_string());
@@ -44,23 +46,58 @@ pub fn decode<T: DeserializeOwned>(
         {
             return None;
         }
-        problems.push(explain(document, &full_path, error.inner(), what));
-        let (field, expected) = parse_unknown_field(&message)?;
+        let unknown = parse_unknown_field(&message);
+        // serde_path_to_error ends the path with the unknown key, having
+        // read it as the next key of its mapping.
+        let mapping = unknown
+            .as_ref()
+            .and_then(|(field, _)| mapping_of_key(error.path(), field))
+            .map(|inner| join_paths(path, &inner));
+        let key_path = mapping.as_ref().map(|_| full_path.as_str());
+        problems.push(explain(document, &full_path, key_path, error.inner(), what));
+        let (Some((field, expected)), Some(mapping)) = (unknown, mapping) else {
+            return None;
+        };
+        found_unknown = true;
         if !remove_key(value.to_mut(), error.path()) {
             return None;
         }
         if let Some(suggestion) = closest(&field, expected.iter().map(String::as_str)) {
-            let mapping = full_path
-                .strip_suffix(field.as_str())
-                .map_or("", |parent| parent.strip_suffix('.').unwrap_or(parent));
-            meant.push((mapping.to_string(), suggestion.to_string()));
+            meant.push((mapping, suggestion.to_string()));
         }
     }
     None
 }
 
+/// The path, as `serde_path_to_error` prints it, of the mapping whose key
+/// `field` ends `path`; `None` when `path` does not end at that key or
+/// passes through something other than mappings and lists.
+fn mapping_of_key(path: &serde_path_to_error::Path, field: &str) -> Option<String> {
+    use serde_path_to_error::Segment;
+    let segments: Vec<&Segment> = path.iter().collect();
+    let (Segment::Map { key }, parents) = segments.split_last()? else {
+        return None;
+    };
+    if key != field {
+        return None;
+    }
+    let mut mapping = String::new();
+    for segment in parents {
+        match segment {
+            Segment::Map { key } if mapping.is_empty() => mapping.push_str(key),
+            Segment::Map { key } => {
+                mapping.push('.');
+                mapping.push_str(key);
+            }
+            Segment::Seq { index } => mapping.push_str(&format!("[{index}]")),
+            _ => return None,
+        }
+    }
+    Some(mapping)
+}
+
 /// Removes the mapping entry that `path` ends at from `value`; whether
-/// there was one.
+/// there was one. The path is one [`mapping_of_key`] accepts.
 fn remove_key(value: &mut serde_yaml::Value, path: &serde_path_to_error::Path) -> bool {
     use serde_path_to_error::Segment;
     let segments: Vec<&Segment> = path.iter().collect();
@@ -104,20 +141,19 @@ fn join_paths(outer: &str, inner: &str) -> String {
 }
 
 /// Turns a serde message into one an editor can act on.
+///
+/// `key_path` is the path of an unknown key, when `path` is known to end
+/// at it.
 fn explain(
     document: &YamlDocument,
     path: &str,
+    key_path: Option<&str>,
     error: &serde_yaml::Error,
     what: &str,
 ) -> Diagnostic {
     let message = error.to_string();
     if let Some((field, expected)) = parse_unknown_field(&message) {
-        // `serde_path_to_error` has the unknown key at the end of the path
-        // already, having read it as the next key of its mapping.
-        let key_path = match path.rsplit('.').next() {
-            Some(last) if last == field => path.to_string(),
-            _ => join_paths(path, &field),
-        };
+        let key_path = key_path.map_or_else(|| join_paths(path, &field), str::to_string);
         let mut diagnostic = Diagnostic::error(format!("unknown key `{field}` in {what}"))
             .at(document.key_location(&key_path));
         let known: Vec<&str> = expected.iter().map(String::as_str).collect();
@@ -301,6 +337,26 @@ mod tests {
     fn a_value_with_other_errors_stops_at_the_first_of_them() {
         let problems = problems_in("date: [1]\nattendance: 3\n");
         assert_eq!(problems.len(), 1, "{problems:?}");
+    }
+
+    #[test]
+    fn a_value_with_an_unknown_key_does_not_decode() {
+        let mut problems = Vec::new();
+        let document = crate::sources::parse_yaml(crate::sources::SourceFile {
+            display_path: "meeting.yaml".into(),
+            text: "date: x\nqqqqqq: 1\nattendance:\n  remote: 1\n".into(),
+        })
+        .unwrap();
+        let decoded = decode::<Facts>(&document, "", &document.value, "the facts", &mut problems);
+        assert!(decoded.is_none());
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0]
+                .hint
+                .as_deref()
+                .unwrap()
+                .contains("the keys allowed here")
+        );
     }
 
     #[test]
