@@ -14,8 +14,8 @@
 //! when `make bench` could install it (`TYPST_CLI` names it). It then measures `report watch` at 50 groups: the
 //! incremental rebuild after a one-field edit against a cold build, the
 //! time from saving that edit to both outputs replaced (the watch's own
-//! file-system events and debounce included), and memory over many
-//! rebuilds. Last, a series of twelve different 9-page reports built one at
+//! file-system events and debounce included; the cold builds taken
+//! between the saves), and memory over many rebuilds. Last, a series of twelve different 9-page reports built one at
 //! a time (`--jobs 1`) and side by side, with the processor time each took.
 //! The tables are written into README.md between the bench markers.
 //!
@@ -40,6 +40,8 @@ const SMALL_RUNS: usize = 21;
 const REPORT: &str = "06-sixth-meeting";
 /// Saves timed through `report watch`.
 const SAVES: usize = 25;
+/// Saves timed between two cold builds of the watch's report.
+const SAVES_PER_COLD: usize = 5;
 /// The series: this many reports of this many working groups (9 pages).
 const SERIES_REPORTS: usize = 12;
 const SERIES_GROUPS: usize = 7;
@@ -296,23 +298,13 @@ fn measure_watch(repo: &Path, rebuilds: usize) -> WatchRow {
         language: None,
     };
     let names = vec![REPORT.to_string()];
-    let mut colds = Vec::new();
-    for _ in 0..3 {
-        // Cold: no world kept, and Typst's memoization cache emptied.
-        typst::comemo::evict(0);
-        let started = Instant::now();
-        let summary = runner.rebuild(&names, &options, &mut BuildCache::default());
-        assert_eq!(summary.outcome, Outcome::Success);
-        colds.push(started.elapsed());
-    }
-    colds.sort();
     let path = root
         .join("report-data")
         .join(REPORT)
         .join("panel-updates.yaml");
     let original = std::fs::read_to_string(&path).unwrap();
     // Before the many rebuilds below, as an editor's session starts.
-    let saved = measure_saves(&runner, &names, &options, &path, &original);
+    let (saved, cold) = measure_saves(&runner, &names, &options, &path, &original);
     std::fs::write(&path, &original).unwrap();
     let mut cache = BuildCache::default();
     assert_eq!(
@@ -344,7 +336,7 @@ fn measure_watch(repo: &Path, rebuilds: usize) -> WatchRow {
     let rss_end_kib = resident_kib();
     std::fs::write(&path, &original).unwrap();
     WatchRow {
-        cold: colds[1],
+        cold,
         rebuild: first[2],
         saved,
         rss_start_kib: rss_start,
@@ -354,20 +346,33 @@ fn measure_watch(repo: &Path, rebuilds: usize) -> WatchRow {
 
 /// From writing a one-field edit to `report watch` having replaced both
 /// outputs, through the watch's own file-system events and debounce: the
-/// median of [`SAVES`] saves, each made when the watch is idle.
+/// median of [`SAVES`] saves, each made when the watch is idle; and the
+/// median of the cold builds taken between them, one before every
+/// [`SAVES_PER_COLD`] saves, so that the two are measured over the same
+/// stretch of time as the size table's commands are.
 fn measure_saves(
     runner: &Project,
     names: &[String],
     options: &BuildOptions,
     path: &Path,
     original: &str,
-) -> Duration {
+) -> (Duration, Duration) {
     let (built, done) = std::sync::mpsc::channel();
+    let colds_taken = SAVES.div_ceil(SAVES_PER_COLD);
     let settings = WatchSettings {
-        max_builds: Some(1 + SAVES),
+        // The first build, the saves, and one after each cold build.
+        max_builds: Some(1 + SAVES + colds_taken),
         events_only: true,
     };
-    let mut latencies = std::thread::scope(|scope| {
+    let cold = || {
+        // No world kept, and Typst's memoization cache emptied.
+        typst::comemo::evict(0);
+        let started = Instant::now();
+        let summary = runner.rebuild(names, options, &mut BuildCache::default());
+        assert_eq!(summary.outcome, Outcome::Success);
+        started.elapsed()
+    };
+    let (mut latencies, mut colds) = std::thread::scope(|scope| {
         scope.spawn(|| {
             report::watch::watch(runner, names, options, &settings, |update| {
                 if let Update::Built(summary, _) = update {
@@ -379,32 +384,38 @@ fn measure_saves(
             done.recv_timeout(Duration::from_secs(30))
                 .expect("report watch missed a save")
         };
-        let (_, outcome) = wait();
-        assert_eq!(outcome, Outcome::Success);
-        let mut latencies = Vec::new();
-        for i in 0..SAVES {
+        let save = |mark: String| {
             // Let the watch go idle, as between an editor's saves.
             std::thread::sleep(Duration::from_millis(300));
-            let edited = edit_nth(
-                original,
-                "working group discussed",
-                25,
-                &format!("working group discussed [{i}]"),
-            );
+            let edited = edit_nth(original, "working group discussed", 25, &mark);
             std::fs::write(path, edited).unwrap();
             let saved = Instant::now();
             let (replaced, outcome) = wait();
             assert_eq!(outcome, Outcome::Success);
-            latencies.push(replaced.duration_since(saved));
+            replaced.duration_since(saved)
+        };
+        let (_, outcome) = wait();
+        assert_eq!(outcome, Outcome::Success);
+        let mut latencies = Vec::new();
+        let mut colds = Vec::new();
+        for i in 0..SAVES {
+            if i % SAVES_PER_COLD == 0 {
+                colds.push(cold());
+                // The cold build emptied the cache the watch compiles
+                // incrementally with: one save, not timed, fills it again.
+                save(format!("working group discussed (warm {i})"));
+            }
+            latencies.push(save(format!("working group discussed [{i}]")));
         }
-        latencies
+        (latencies, colds)
     });
     assert!(
         done.try_recv().is_err(),
         "report watch built more often than it was saved"
     );
     latencies.sort();
-    latencies[latencies.len() / 2]
+    colds.sort();
+    (latencies[latencies.len() / 2], colds[colds.len() / 2])
 }
 
 /// A series of different 9-page reports, built one at a time and side by
@@ -543,7 +554,8 @@ fn render_table(rows: &[SizeRow], watch: &WatchRow, series: &SeriesRow, rebuilds
     }
     let _ = writeln!(
         out,
-        "\nWatch, {WATCH_GROUPS} groups, one field edited (in-process: the cold build with no kept world and Typst's cache emptied, in a process that has built before; the save is timed from the file written to both outputs replaced, median of {SAVES}):\n"
+        "\nWatch, {WATCH_GROUPS} groups, one field edited (in-process: the cold build, with no kept world and Typst's cache emptied, is the median of {} taken between the saves; the save is timed from the file written to both outputs replaced, median of {SAVES}):\n",
+        SAVES.div_ceil(SAVES_PER_COLD)
     );
     // The same report built by `report build` from nothing, as a process.
     let to_build = rows
