@@ -908,25 +908,27 @@ impl Project {
             &prepared.dir,
             index,
         );
-        // The DOCX, finished once `pages` gives the PDF's headings and
-        // their pages; `None` when the PDF was never laid out.
-        let docx = |pages: &dyn Fn() -> Option<Vec<render::HeadingPage>>| {
-            let made = timing::measure("docx", || render::docx::render(&view, fonts.faces()));
-            let headings = pages()?;
-            Some(made.and_then(|docx| timing::measure("docx pages", || docx.finish(&headings))))
-        };
         let mut rendered = Rendered {
             diagnostics: Vec::new(),
             written: Vec::new(),
         };
         let failed = std::thread::scope(|scope| {
-            let docx = &docx;
             let source = timing::measure("templates", || render::typst_source(layout, &view))
                 .map_err(|d| vec![d])?;
             let (send_pages, pages_laid_out) = std::sync::mpsc::channel();
-            let beside = options
-                .docx
-                .then(|| scope.spawn(move || docx(&|| pages_laid_out.recv().ok())));
+            let view = &view;
+            // The DOCX, or `None` when the PDF is never laid out.
+            let beside =
+                options.docx.then(|| {
+                    scope.spawn(move || {
+                        let made =
+                            timing::measure("docx", || render::docx::render(view, fonts.faces()));
+                        let headings: Vec<render::HeadingPage> = pages_laid_out.recv().ok()?;
+                        Some(made.and_then(|docx| {
+                            timing::measure("docx pages", || docx.finish(&headings))
+                        }))
+                    })
+                });
             let date = Some((
                 view.document_date.year,
                 view.document_date.month,
