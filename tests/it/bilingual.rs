@@ -41,7 +41,8 @@ fn body_words(text: &str) -> Vec<String> {
     });
     normalise(&lines.collect::<Vec<_>>().join("\n"))
         .split(' ')
-        // The draft's watermark is on the PDF's pages, not in the DOCX.
+        // The draft's watermark: in the PDF's text, and in the DOCX's
+        // headers, which its body's text leaves out.
         .filter(|w| !w.is_empty() && !w.chars().all(|c| c == '.') && *w != "ÉBAUCHE")
         .map(str::to_string)
         .collect()
@@ -130,6 +131,8 @@ fn the_french_documents_are_in_french() {
         pdf.contains("ÉBAUCHE") || pdf.contains('É'),
         "the draft mark"
     );
+    let header = docx_part(&project.path(FR_DOCX), "word/header1.xml");
+    assert!(header.contains(r#"string="ÉBAUCHE""#), "{header}");
     // The same words in the same order in both.
     assert_eq!(body_words(&pdf), body_words(&docx));
 }

@@ -468,3 +468,51 @@ fn faces_packed_by_an_earlier_run_give_the_same_docx() {
         "stale packings are refused"
     );
 }
+
+/// The header parts of a DOCX, each with its XML.
+fn docx_headers(docx: &std::path::Path) -> Vec<(String, String)> {
+    let file = std::fs::File::open(docx).unwrap();
+    let archive = zip::ZipArchive::new(file).unwrap();
+    let names: Vec<String> = archive
+        .file_names()
+        .filter(|name| name.starts_with("word/header"))
+        .map(str::to_string)
+        .collect();
+    names
+        .into_iter()
+        .map(|name| {
+            let xml = docx_part(docx, &name);
+            (name, xml)
+        })
+        .collect()
+}
+
+#[test]
+fn a_draft_docx_is_marked_draft_on_every_page_and_a_final_one_is_not() {
+    let draft = built();
+    let headers = docx_headers(&draft.path(DOCX));
+    // The first page's header and the others': the mark is on every page.
+    assert_eq!(headers.len(), 2, "{headers:?}");
+    for (name, xml) in &headers {
+        assert_eq!(
+            xml.matches(r#"<v:textpath style="font-family:&quot;Carlito&quot;;font-size:1pt;font-weight:bold" string="DRAFT" />"#)
+                .count(),
+            1,
+            "{name}: {xml}"
+        );
+        assert!(xml.contains("rotation:320;"), "{name}: the PDF's angle");
+    }
+    let ids: Vec<&str> = headers
+        .iter()
+        .filter_map(|(_, xml)| xml.split(r#"<v:shape id=""#).nth(1)?.split('"').next())
+        .collect();
+    assert_eq!(ids.len(), 2);
+    assert_ne!(ids[0], ids[1], "each header's shape has its own id");
+
+    let complete = TempProject::new(Some("long"));
+    let output = complete.run(&["build", "--final"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    for (name, xml) in docx_headers(&complete.path(DOCX)) {
+        assert!(!xml.contains("<w:pict>"), "{name} of a final DOCX: {xml}");
+    }
+}

@@ -102,7 +102,7 @@ fn check_lists_each_reference_with_its_resolution() {
     let err = stderr(&output);
     assert_eq!(output.status.code(), Some(0), "{err}");
     assert!(
-        err.contains("note: `report:05-fifth-meeting#consumer-education` reads \u{201c}Report on Fifth Multistakeholder Meeting, Consumer Education, p. "),
+        err.contains("note: `report:05-fifth-meeting#consumer-education` reads \u{201c}Report on Fifth Multistakeholder Meeting, Consumer Education, p.\u{A0}"),
         "{err}"
     );
     assert!(
@@ -185,6 +185,15 @@ fn a_reference_to_a_placeholder_is_a_warning_and_cycles_settle() {
     assert!(
         sixth_text.contains(&format!("Consumer Education, p. {consumer}")),
         "{sixth_text}"
+    );
+    // "p." never ends a line apart from its page, in either document.
+    let docx = docx_part(
+        &project.path("out/06-sixth-meeting.docx"),
+        "word/document.xml",
+    );
+    assert!(
+        docx.contains(&format!("Consumer Education, p.\u{A0}{consumer}")),
+        "{docx}"
     );
 }
 

@@ -29,6 +29,8 @@ pub mod package;
 /// ISO/IEC 29500 schema, which Word holds a DOCX to; [`package`] runs it
 /// on each `word/*.xml` part as it repacks the archive.
 pub mod schema_order;
+/// The draft's DRAFT across every page, as the PDF has it.
+mod watermark;
 
 use std::io::Cursor;
 
@@ -266,8 +268,15 @@ pub fn render(view: &ReportView, faces: &[FontFace]) -> Result<DocxAwaitingPages
     }
     let mut buffer = Cursor::new(Vec::new());
     docx.build().pack(&mut buffer).map_err(|e| e.to_string())?;
-    let archive = package::repack(&buffer.into_inner(), view, embedding, &writer.fields)
-        .map_err(|e| e.to_string())?;
+    let watermark = watermark::Watermark::of(view, writer.bold_metrics.as_ref());
+    let archive = package::repack(
+        &buffer.into_inner(),
+        view,
+        embedding,
+        &writer.fields,
+        watermark.as_ref(),
+    )
+    .map_err(|e| e.to_string())?;
     Ok(DocxAwaitingPages {
         contents: writer.contents,
         archive,

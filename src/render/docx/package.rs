@@ -106,6 +106,7 @@ pub fn repack(
     view: &ReportView,
     fonts: Embedding,
     fields: &[super::fields::FieldMark],
+    watermark: Option<&super::watermark::Watermark>,
 ) -> zip::result::ZipResult<AwaitingPages> {
     let custom = super::fields::custom_properties(docx, view, fields);
     let mut archive = ZipArchive::new(Cursor::new(docx))?;
@@ -127,6 +128,7 @@ pub fn repack(
         chart: Vec::new(),
         fonts,
     };
+    let mut headers = 0;
     for name in names {
         let mut entry = archive.by_name(&name)?;
         if entry.is_dir() {
@@ -163,6 +165,13 @@ pub fn repack(
                 .settings(&set_language_settings(&String::from_utf8_lossy(&content)))
                 .into_bytes(),
             "word/fontTable.xml" => awaiting.fonts.font_table().into_bytes(),
+            header if is_header(header) && watermark.is_some() => {
+                headers += 1;
+                watermark
+                    .map(|w| w.add_to(&String::from_utf8_lossy(&content), headers))
+                    .unwrap_or_default()
+                    .into_bytes()
+            }
             "[Content_Types].xml" => {
                 let types = awaiting
                     .fonts
@@ -211,6 +220,12 @@ pub fn repack(
         ];
     }
     Ok(awaiting)
+}
+
+/// Whether `name` is a header part, `word/header1.xml` and the like.
+fn is_header(name: &str) -> bool {
+    name.strip_prefix("word/header")
+        .is_some_and(|rest| rest.ends_with(".xml") && !rest.contains('/'))
 }
 
 /// Whether `name` is a WordprocessingML part: `word/*.xml`, not in a
