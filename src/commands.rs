@@ -198,13 +198,11 @@ fn new_report(project: &Project, args: &crate::cli::NewArgs) -> Outcome {
             .cloned();
         return fail(project, errors, outcome);
     };
-    // The same report in the layout's other languages, so that what
-    // carries over keeps its translations.
-    let translations: Vec<_> = layout
-        .languages
-        .all()
+    // The same report in its other languages, so that what carries over
+    // keeps its translations, printed by the layout or not yet.
+    let translations: Vec<_> = project
+        .other_written_languages(&layout, &from)
         .iter()
-        .skip(1)
         .filter_map(|language| {
             let mut quiet = Diagnostics::new();
             project.prepare_in(

@@ -233,6 +233,35 @@ impl Project {
         )
     }
 
+    /// The languages that the maps by language of report `name`'s section
+    /// files are written in, other than the layout's primary one, by code
+    /// and in the layout's order, then any others in code order: all those
+    /// a report started from it must keep, even those the layout does not
+    /// print. A file that cannot be read adds none.
+    pub fn other_written_languages(&self, layout: &Layout, name: &str) -> Vec<Language> {
+        let dir = Path::new(DATA_DIR).join(name);
+        let mut keys = std::collections::BTreeSet::new();
+        for section in &layout.manifest.sections {
+            let Ok(file) = sources::read_source(&self.root, &dir.join(&section.file)) else {
+                continue;
+            };
+            if let Ok(document) = sources::parse_yaml(file) {
+                sources::localize::written_languages(&document.value, &layout.languages, &mut keys);
+            }
+        }
+        let mut languages: Vec<Language> = layout.languages.all()[1..].to_vec();
+        for key in keys {
+            let Ok(language) = Language::parse(&key) else {
+                continue;
+            };
+            let known = |l: &Language| l.code == language.code;
+            if !known(layout.languages.primary()) && !languages.iter().any(known) {
+                languages.push(language);
+            }
+        }
+        languages
+    }
+
     /// [`Project::prepare`] in one of the layout's languages.
     #[allow(clippy::too_many_arguments)]
     pub fn prepare_in(

@@ -186,6 +186,28 @@ pub fn project(
     }
 }
 
+/// Adds to `found` the keys that `value`'s maps by language are written
+/// with (`fr`, `fr-CA`), whether or not the layout reads them: a report
+/// started from this one keeps them.
+pub fn written_languages(
+    value: &Value,
+    languages: &Languages,
+    found: &mut std::collections::BTreeSet<String>,
+) {
+    match value {
+        Value::Mapping(map) if is_language_map(value, languages) => {
+            found.extend(map.keys().filter_map(Value::as_str).map(str::to_string));
+        }
+        Value::Mapping(map) => map
+            .values()
+            .for_each(|v| written_languages(v, languages, found)),
+        Value::Sequence(items) => items
+            .iter()
+            .for_each(|v| written_languages(v, languages, found)),
+        _ => {}
+    }
+}
+
 fn join(parent: &str, key: &str) -> String {
     if parent.is_empty() {
         key.to_string()

@@ -226,12 +226,20 @@ fn report_new_starts_the_next_report_from_the_last_one() {
             "{panel}"
         );
     }
+    // The groups' French names carry over, though this layout prints
+    // English only: a series that turns bilingual keeps its translations.
+    assert!(
+        panel.contains(
+            "  - name:\n      en: Consumer Education\n      fr: Sensibilisation des consommateurs\n"
+        ),
+        "{panel}"
+    );
     // The draft check lists what is to be written, with locations.
     for placeholder in [
         "meeting.yaml:6:1: How the title names the meeting (its ordinal) is still to be given",
         "meeting.yaml:10:1: The meeting's date is still to be given",
         "agenda.yaml:9:1: The agenda is still to be given: it lists no item",
-        "panel-updates.yaml:9:5: The introduction of Consumer Education is still to be written",
+        "panel-updates.yaml:11:5: The introduction of Consumer Education is still to be written",
     ] {
         let listed =
             String::from_utf8_lossy(&project.run(&["placeholders", "07-seventh-meeting"]).stdout)
