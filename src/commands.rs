@@ -68,6 +68,16 @@ pub fn run(cli: &Cli) -> Outcome {
             summary.outcome
         }
         Command::Watch(args) => {
+            // A misspelt name would otherwise be watched for until stopped.
+            let missing: Vec<Diagnostic> = args
+                .selection
+                .reports
+                .iter()
+                .filter_map(|name| project.missing_report(name))
+                .collect();
+            if !missing.is_empty() {
+                return fail(&project, missing, Outcome::Unreadable);
+            }
             let options = BuildOptions {
                 strictness: Strictness::Draft,
                 out_dir: out_dir(cli, &args.out),

@@ -197,6 +197,25 @@ impl Project {
         Ok(names)
     }
 
+    /// The error for `name` when it names no report folder of the
+    /// project, with the reports there are; `None` when it names one.
+    pub fn missing_report(&self, name: &str) -> Option<Diagnostic> {
+        let dir = Path::new(DATA_DIR).join(name);
+        if !name.contains(['/', '\\']) && name != ".." && self.root.join(&dir).is_dir() {
+            return None;
+        }
+        Some(
+            Diagnostic::error(format!("there is no report `{name}`"))
+                .at(Location::file(&dir))
+                .with_hint(match self.report_names() {
+                    Ok(names) if !names.is_empty() => {
+                        format!("the reports are: {}", names.join(", "))
+                    }
+                    _ => format!("a report is a folder in {DATA_DIR}/"),
+                }),
+        )
+    }
+
     /// Loads the layout.
     pub fn layout(&self) -> Result<Layout, Vec<Diagnostic>> {
         Layout::load(&self.root, Path::new(LAYOUTS_DIR))
@@ -304,17 +323,8 @@ impl Project {
         parsed: &mut cache::ParsedSources,
     ) -> Vec<PreparedReport> {
         let dir = Path::new(DATA_DIR).join(name);
-        if name.contains(['/', '\\']) || name == ".." || !self.root.join(&dir).is_dir() {
-            diagnostics.push(
-                Diagnostic::error(format!("there is no report `{name}`"))
-                    .at(Location::file(&dir))
-                    .with_hint(match self.report_names() {
-                        Ok(names) if !names.is_empty() => {
-                            format!("the reports are: {}", names.join(", "))
-                        }
-                        _ => format!("a report is a folder in {DATA_DIR}/"),
-                    }),
-            );
+        if let Some(missing) = self.missing_report(name) {
+            diagnostics.push(missing);
             *unreadable = true;
             return Vec::new();
         }
@@ -358,7 +368,12 @@ impl Project {
             match sources::registrations::Request::from_stakeholders(doc, &dir) {
                 Ok(Some(request)) => {
                     sources.registrations =
-                        sources::registrations::read(&self.root, &request, &mut problems);
+                        sources::registrations::read(
+                        &self.root,
+                        &request,
+                        &mut problems,
+                        unreadable,
+                    );
                 }
                 Ok(None) => {}
                 Err(d) => problems.push(d),

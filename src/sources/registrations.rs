@@ -290,16 +290,20 @@ fn attendance(ticket: &str) -> Attendance {
 ///
 /// Returns the three columns of every row, or `None` when the file cannot
 /// be read or is malformed; every problem goes into `problems`, none of
-/// them quoting a cell of any other column.
+/// them quoting a cell of any other column. `unreadable` is set when the
+/// file cannot be read as text at all (missing, not a file, too large,
+/// outside the project, not UTF-8, empty), as for any other source.
 pub fn read(
     root: &Path,
     request: &Request,
     problems: &mut Vec<Diagnostic>,
+    unreadable: &mut bool,
 ) -> Option<Registrations> {
     let bytes = match read_bytes(root, request) {
         Ok(bytes) => bytes,
         Err(problem) => {
             problems.push(problem);
+            *unreadable = true;
             return None;
         }
     };
@@ -314,6 +318,7 @@ pub fn read(
                     "export the registrations again as UTF-8 CSV (in Excel: Save As → CSV UTF-8)",
                 ),
         );
+        *unreadable = true;
         return None;
     }
     let records = match records(text, &lines, file) {
@@ -329,6 +334,7 @@ pub fn read(
                 .at(Location::file(file))
                 .with_hint("export the registrations with their header row"),
         );
+        *unreadable = true;
         return None;
     };
     let columns = find_columns(&header.fields, request, problems)?;

@@ -310,7 +310,10 @@ fn no_personal_data_reaches_any_output() {
 
 /// A way to break the export: what it is, how, where the error points,
 /// and what it says.
-type MalformedCase<'a> = (&'a str, &'a dyn Fn(&TempProject), &'a str, &'a str);
+/// What is broken, how, where the error is, what it says, and the exit
+/// code: 1 for an export with problems, 2 for one that cannot be read as
+/// text, as for any source.
+type MalformedCase<'a> = (&'a str, &'a dyn Fn(&TempProject), &'a str, &'a str, i32);
 
 #[test]
 fn malformed_exports_are_errors_at_their_line_quoting_no_row() {
@@ -327,6 +330,7 @@ fn malformed_exports_are_errors_at_their_line_quoting_no_row() {
             },
             "registrations.csv:6",
             "a quote that is never closed",
+            1,
         ),
         (
             "a row with a field too many",
@@ -339,6 +343,7 @@ fn malformed_exports_are_errors_at_their_line_quoting_no_row() {
             },
             "registrations.csv:14",
             "has 9 fields, and the header 8",
+            1,
         ),
         (
             "bytes that are not UTF-8",
@@ -354,14 +359,15 @@ fn malformed_exports_are_errors_at_their_line_quoting_no_row() {
             },
             "registrations.csv:27",
             "is not UTF-8",
+            2,
         ),
     ];
-    for (what, break_it, location, message) in cases {
+    for (what, break_it, location, message, code) in cases {
         let project = project();
         break_it(&project);
         let output = project.run(&["check"]);
         let err = stderr(&output);
-        assert!(!output.status.success(), "{what}: check passed\n{err}");
+        assert_eq!(output.status.code(), Some(code), "{what}:\n{err}");
         assert!(err.contains(location), "{what}: not at {location}:\n{err}");
         assert!(err.contains(message), "{what}: {message:?} not in\n{err}");
         assert_quotes_no_csv_line(&err);
@@ -461,7 +467,11 @@ fn an_organisations_list_wins_and_a_missing_export_is_located() {
     std::fs::remove_file(project.path(CSV)).unwrap();
     let output = project.run(&["check"]);
     let err = stderr(&output);
-    assert!(!output.status.success(), "{err}");
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "unreadable, as any source: {err}"
+    );
     assert!(
         err.contains("`registrations` names registrations.csv, which cannot be read: no such file"),
         "{err}"

@@ -238,3 +238,20 @@ fn watch_replaces_both_outputs_on_the_file_systems_events() {
     let _ = child.wait();
     drop(guard);
 }
+
+#[test]
+fn watch_refuses_a_report_that_does_not_exist() {
+    let project = TempProject::new(None);
+    // Were it to start watching, `--max-builds 1` would end it after a
+    // build instead of the refusal.
+    let output = project.run(&["watch", "--max-builds", "1", "05-fifht-meeting"]);
+    assert_eq!(output.status.code(), Some(2), "{}", stderr(&output));
+    let err = stderr(&output);
+    assert!(
+        err.contains("error: there is no report `05-fifht-meeting`")
+            && err.contains("the reports are: 06-sixth-meeting"),
+        "{err}"
+    );
+    assert!(!err.contains("watching"), "{err}");
+    assert!(!project.path("out").exists());
+}
