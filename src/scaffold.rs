@@ -9,8 +9,7 @@
 use std::path::Path;
 
 use crate::diagnostics::{Diagnostic, Location};
-use crate::model::Report;
-use crate::series::slug;
+use crate::model::{Report, slug};
 use crate::{DATA_DIR, PreparedReport};
 
 /// The files of a new report started from `from`, by file name.

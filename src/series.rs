@@ -3,16 +3,14 @@
 //!
 //! A reference (`<report:05-fifth-meeting#consumer-education>`) names a
 //! report folder and an anchor: a section id, or a working group's or
-//! sub-section's heading as a [`slug`]. Pages come from laying the target
-//! out as it is built now, from its current sources. Because a target may
-//! itself refer to other reports (even back to the one referring to it),
-//! pages are worked out to a fixed point, the way LaTeX reruns: every
-//! target is laid out with the pages known so far until no page changes.
+//! sub-section's heading as a [`slug`](crate::model::slug). Pages come
+//! from laying the target out as it is built now, from its current
+//! sources. Because a target may itself refer to other reports (even back
+//! to the one referring to it), pages are worked out to a fixed point, the
+//! way LaTeX reruns: every target is laid out with the pages known so far
+//! until no page changes.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-
-use unicode_normalization::UnicodeNormalization as _;
-use unicode_normalization::char::is_combining_mark;
 
 use crate::diagnostics::{Diagnostic, Location, closest};
 use crate::model::rich::{Block, Inline, ReportRef, RichText};
@@ -20,21 +18,6 @@ use crate::view::{ReportView, SectionBody};
 
 /// How many times the targets are laid out before pages must have settled.
 pub const MAX_ROUNDS: usize = 5;
-
-/// An anchor's form of a heading: lower case, accents folded, words joined
-/// by `-`. "Consumer Éducation" becomes `consumer-education`.
-pub fn slug(text: &str) -> String {
-    let folded: String = text
-        .nfkd()
-        .filter(|c| !is_combining_mark(*c))
-        .flat_map(char::to_lowercase)
-        .collect();
-    folded
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|word| !word.is_empty())
-        .collect::<Vec<_>>()
-        .join("-")
-}
 
 /// A place in a report that references can point at.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -390,6 +373,7 @@ mod tests {
 
     #[test]
     fn slugs_fold_case_accents_and_punctuation() {
+        use crate::model::slug;
         assert_eq!(slug("Consumer Education"), "consumer-education");
         assert_eq!(
             slug("  Réseau: résilience & sécurité "),

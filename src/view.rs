@@ -381,7 +381,7 @@ fn added_section_body(section: &AddedSection, declaration: &SectionDeclaration) 
                 .iter()
                 .map(|s| SubsectionView {
                     heading: s.heading.clone(),
-                    anchor: crate::series::slug(&s.anchor_name),
+                    anchor: crate::model::slug(&s.anchor_name),
                     blocks: s.body.blocks.clone(),
                     heading_field: Some(s.fields[0].clone()),
                     field: Some(s.fields[1].clone()),
@@ -889,7 +889,7 @@ fn section_body(
                     .iter()
                     .map(|g| GroupView {
                         name: g.name.clone(),
-                        anchor: crate::series::slug(&g.anchor_name),
+                        anchor: crate::model::slug(&g.anchor_name),
                         name_field: Some(g.name_field.clone()),
                         parts: vec![
                             part(&labels.previous_mandate, &g.previous_mandate, &g.fields[0]),

@@ -22,10 +22,29 @@ use self::decode::decode;
 pub use self::facts::{Date, Figure, TimeOfDay};
 use self::rich::{Inline, Placeholder, PlaceholderOrigin, RichText, parse_markdown};
 pub use self::sections::{AddedSection, Subsection};
+use unicode_normalization::UnicodeNormalization as _;
+use unicode_normalization::char::is_combining_mark;
+
 use crate::diagnostics::{Diagnostic, Location};
 use crate::language::Language;
 use crate::sources::YamlDocument;
 use crate::sources::localize::Translation;
+
+/// An anchor's form of a heading: lower case, accents folded, words joined
+/// by `-`. "Consumer Éducation" becomes `consumer-education`. References
+/// name a working group by it, so no two groups of a report may share one.
+pub fn slug(text: &str) -> String {
+    let folded: String = text
+        .nfkd()
+        .filter(|c| !is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .collect();
+    folded
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|word| !word.is_empty())
+        .collect::<Vec<_>>()
+        .join("-")
+}
 
 /// What a section holds, and so how its file is read and laid out.
 ///
@@ -1483,6 +1502,9 @@ impl Context<'_> {
         let file: PanelUpdatesFile =
             decode(doc, "", &doc.value, "the panel updates", self.problems)?;
         let mut groups = Vec::new();
+        // Each group's anchor and the path of its name, to find a second
+        // group with the same anchor: references would reach only the first.
+        let mut anchors: Vec<(String, String)> = Vec::new();
         for (i, value) in file.groups.iter().enumerate() {
             let path = format!("groups[{i}]");
             let Some(group) =
@@ -1495,6 +1517,22 @@ impl Context<'_> {
                 || name.clone(),
                 |n| self.line(n, doc, &format!("{path}.name")),
             );
+            let anchor = slug(&anchor_name);
+            let name_path = format!("{path}.name");
+            match anchors.iter().find(|(a, _)| *a == anchor) {
+                Some((_, first)) => self.problems.push(
+                    Diagnostic::error(format!(
+                        "two working groups are named `{anchor_name}`"
+                    ))
+                    .at(doc.location(&name_path))
+                    .with_hint(format!(
+                        "the first is at line {}; give each group a name of its own: references \
+                         (`#{anchor}`) and `report pull` tell the groups apart by it",
+                        doc.location(first).line
+                    )),
+                ),
+                None => anchors.push((anchor, name_path)),
+            }
             groups.push(WorkingGroup {
                 previous_mandate: self.prose(
                     group.previous_mandate.as_deref(),

@@ -232,6 +232,13 @@ pub(crate) fn io_reason(error: &std::io::Error) -> String {
 /// Parses a source file as YAML, recording positions.
 pub fn parse_yaml(file: SourceFile) -> Result<YamlDocument, Diagnostic> {
     let value: serde_yaml::Value = serde_yaml::from_str(&file.text).map_err(|error| {
+        if error
+            .to_string()
+            .contains("control characters are not allowed")
+            && let Some(control) = control_character(&file)
+        {
+            return control;
+        }
         let location = error
             .location()
             .map(|l| Location::at(&file.display_path, l.line(), l.column()))
@@ -264,6 +271,38 @@ pub fn parse_yaml(file: SourceFile) -> Result<YamlDocument, Diagnostic> {
         translations: HashMap::new(),
         language: None,
     })
+}
+
+/// The first character of `file` that YAML allows nowhere, even quoted: a
+/// control character other than tab and line ends. serde_yaml names only
+/// its byte offset. Word pastes U+000B for a line break typed with
+/// Shift+Enter, so that one is named.
+fn control_character(file: &SourceFile) -> Option<Diagnostic> {
+    let allowed = |c: char| matches!(c, '\t' | '\n' | '\r' | '\u{85}');
+    let (line, text) = file
+        .text
+        .lines()
+        .enumerate()
+        .find(|(_, text)| text.chars().any(|c| c.is_control() && !allowed(c)))?;
+    let (column, c) = text
+        .chars()
+        .enumerate()
+        .find(|&(_, c)| c.is_control() && !allowed(c))?;
+    let what = match c {
+        '\u{B}' => " (a line break pasted from Word)",
+        _ => "",
+    };
+    Some(
+        Diagnostic::error(format!(
+            "a control character, U+{:04X}{what}, which YAML does not allow",
+            u32::from(c)
+        ))
+        .at(Location::at(&file.display_path, line + 1, column + 1))
+        .with_hint(
+            "delete it; for a new line in a text, start a new line of a `|` block, \
+             or write \\n inside a \"double-quoted\" value",
+        ),
+    )
 }
 
 /// The line and column where lists and mappings first nest deeper than

@@ -176,3 +176,75 @@ fn a_missing_font_family_is_named() {
         stderr(&output)
     );
 }
+
+#[test]
+fn two_working_groups_of_one_name_are_an_error_at_the_second() {
+    let project = TempProject::new(None);
+    let panel = "report-data/06-sixth-meeting/panel-updates.yaml";
+    let text = std::fs::read_to_string(project.path(panel)).unwrap();
+    let first = text
+        .lines()
+        .position(|l| l.contains("Consumer Education"))
+        .unwrap()
+        + 1;
+    // Different in case and punctuation, the same anchor.
+    project.replace(panel, "en: Network Resiliency", "en: consumer education!");
+    let second = std::fs::read_to_string(project.path(panel))
+        .unwrap()
+        .lines()
+        .position(|l| l.contains("consumer education!"))
+        .unwrap()
+        + 1;
+    let output = project.run(&["check"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("error: two working groups are named `consumer education!`"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("--> {panel}:{second}:")),
+        "at the second name: {err}"
+    );
+    assert!(
+        err.contains(&format!("the first is at line {first};")),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_raw_control_character_is_located_and_named() {
+    let project = TempProject::new(None);
+    let overview = "report-data/06-sixth-meeting/overview.yaml";
+    // What Word pastes for a line break typed with Shift+Enter.
+    project.replace(
+        overview,
+        "Canadian Multistakeholder",
+        "Canadian \u{B}Multistakeholder",
+    );
+    let text = std::fs::read_to_string(project.path(overview)).unwrap();
+    let line = text.lines().position(|l| l.contains('\u{B}')).unwrap() + 1;
+    let column = text
+        .lines()
+        .nth(line - 1)
+        .unwrap()
+        .chars()
+        .position(|c| c == '\u{B}')
+        .unwrap()
+        + 1;
+    let output = project.run(&["check"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("error: a control character, U+000B (a line break pasted from Word), which YAML does not allow"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("--> {overview}:{line}:{column}\n")),
+        "{err}"
+    );
+    assert!(
+        !err.contains('\u{B}'),
+        "the quoted line does not print it: {err}"
+    );
+}
