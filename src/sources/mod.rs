@@ -239,9 +239,15 @@ pub fn parse_yaml(file: SourceFile) -> Result<YamlDocument, Diagnostic> {
         {
             return control;
         }
-        let location = error
-            .location()
-            .map(|l| Location::at(&file.display_path, l.line(), l.column()))
+        // serde_yaml places a repeated key at its mapping's start.
+        let repeated = error
+            .to_string()
+            .contains("duplicate entry with key ")
+            .then(|| repeated_key(&file.text))
+            .flatten();
+        let location = repeated
+            .or_else(|| error.location().map(|l| (l.line(), l.column())))
+            .map(|(line, column)| Location::at(&file.display_path, line, column))
             .or_else(|| {
                 if error.to_string().contains("recursion limit exceeded") {
                     too_deep(&file.text)
@@ -339,6 +345,64 @@ fn too_deep(text: &str) -> Option<(usize, usize)> {
     finder.found
 }
 
+/// The line and column of the first key written a second time in the same
+/// mapping, which serde_yaml refuses at the mapping's start.
+fn repeated_key(text: &str) -> Option<(usize, usize)> {
+    /// A collection being read: a mapping with its keys so far and whether
+    /// its next node is a key, or a list.
+    enum Open {
+        Mapping {
+            keys: std::collections::HashSet<String>,
+            next_is_key: bool,
+        },
+        List,
+    }
+    /// Follows mappings through the parser's events.
+    struct RepeatFinder {
+        open: Vec<Open>,
+        found: Option<(usize, usize)>,
+    }
+    impl RepeatFinder {
+        /// A node ended in the innermost collection: a key or a value.
+        fn node(&mut self, key: Option<&str>, mark: Marker) {
+            if let Some(Open::Mapping { keys, next_is_key }) = self.open.last_mut() {
+                if *next_is_key
+                    && let Some(key) = key
+                    && !keys.insert(key.to_string())
+                    && self.found.is_none()
+                {
+                    self.found = Some((mark.line(), mark.col() + 1));
+                }
+                *next_is_key = !*next_is_key;
+            }
+        }
+    }
+    impl MarkedEventReceiver for RepeatFinder {
+        fn on_event(&mut self, event: Event, mark: Marker) {
+            match event {
+                Event::Scalar(value, ..) => self.node(Some(&value), mark),
+                Event::Alias(_) => self.node(None, mark),
+                Event::MappingStart(..) => self.open.push(Open::Mapping {
+                    keys: std::collections::HashSet::new(),
+                    next_is_key: true,
+                }),
+                Event::SequenceStart(..) => self.open.push(Open::List),
+                Event::MappingEnd | Event::SequenceEnd => {
+                    self.open.pop();
+                    self.node(None, mark);
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut finder = RepeatFinder {
+        open: Vec::new(),
+        found: None,
+    };
+    let _ = Parser::new_from_str(text).load(&mut finder, false);
+    finder.found
+}
+
 /// The line and column of the first alias (`*name`), where an expansion
 /// that serde_yaml gives no position for begins.
 fn first_alias(text: &str) -> Option<(usize, usize)> {
@@ -370,7 +434,8 @@ fn yaml_message(error: &serde_yaml::Error) -> String {
     if raw.contains("repetition limit exceeded") {
         return "the YAML aliases expand too far (an alias bomb?)".into();
     }
-    if let Some(rest) = raw.strip_prefix("duplicate entry with key ") {
+    // serde_yaml starts with the mapping's path when it is not the top one.
+    if let Some((_, rest)) = raw.split_once("duplicate entry with key ") {
         return format!("the key {rest} is written twice in the same place");
     }
     format!("this is not valid YAML: {raw}")

@@ -248,3 +248,39 @@ fn a_raw_control_character_is_located_and_named() {
         "the quoted line does not print it: {err}"
     );
 }
+
+#[test]
+fn a_key_written_twice_is_located_at_the_second() {
+    let project = TempProject::new(None);
+    let meeting = "report-data/06-sixth-meeting/meeting.yaml";
+    let text = std::fs::read_to_string(project.path(meeting)).unwrap();
+    // At the top, and in a nested mapping, where serde_yaml names the
+    // mapping's path.
+    for (after, repeated) in [
+        ("\ndate: ", "date: 2019-04-19"),
+        ("\n  in_person: ", "  in_person: 41"),
+    ] {
+        let at = text.find(after).unwrap() + 1;
+        let end = at + text[at..].find('\n').unwrap() + 1;
+        let line = text[..end].lines().count() + 1;
+        project.write(
+            meeting,
+            &format!("{}{repeated}\n{}", &text[..end], &text[end..]),
+        );
+        let output = project.run(&["check"]);
+        let err = stderr(&output);
+        assert_eq!(output.status.code(), Some(1), "{err}");
+        let key = repeated.trim().split(':').next().unwrap();
+        assert!(
+            err.contains(&format!(
+                "error: the key \"{key}\" is written twice in the same place"
+            )),
+            "{err}"
+        );
+        let column = repeated.len() - repeated.trim_start().len() + 1;
+        assert!(
+            err.contains(&format!("--> {meeting}:{line}:{column}\n")),
+            "{err}"
+        );
+    }
+}
