@@ -12,6 +12,7 @@
 //! other byte of the file and checks its own result.
 
 pub mod docx;
+pub mod entries;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -19,12 +20,14 @@ use std::path::{Path, PathBuf};
 use crate::diagnostics::{Diagnostic, Diagnostics, Location};
 use crate::model::field::fingerprint;
 use crate::render::docx::fields::{
-    FLAG_PROPERTY, OUTSIDE_PROPERTY, PLAIN_FIELD_PREFIX, REPORT_PROPERTY, outside_fingerprint,
+    ENTRY_NAME_PROPERTY, ENTRY_PROPERTY, FLAG_PROPERTY, OUTSIDE_PROPERTY, PLAIN_FIELD_PREFIX,
+    REPORT_PROPERTY, outside_fingerprint,
 };
 use crate::sources::{self, SourceFile, YamlDocument, edit};
 use crate::{DATA_DIR, Outcome, Project};
 
 use self::docx::{DocxParts, FIELD_BOOKMARK_PREFIX, parse_xml};
+use self::entries::{EntryRecord, Placement, split_entry};
 
 /// Which side wins where a field changed in both the YAML and the DOCX.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -228,8 +231,42 @@ pub fn pull(project: &Project, docx_path: &Path, options: &PullOptions) -> PullS
             }
         }
     }
+    // The list entries' identities as built, with their names. A DOCX
+    // built before they were recorded has none: its fields keep their
+    // paths by position.
+    let mut records = Vec::new();
+    for (name, value) in &props {
+        let Some(number) = name.strip_prefix(ENTRY_PROPERTY) else {
+            continue;
+        };
+        if name.starts_with(ENTRY_NAME_PROPERTY) {
+            continue;
+        }
+        match EntryRecord::parse(value) {
+            // Only the files of the fields matter, and those were checked.
+            Some(record) if fields.iter().any(|f| f.file == record.file) => {
+                let built_name = props
+                    .get(&format!("{ENTRY_NAME_PROPERTY}{number}"))
+                    .cloned();
+                records.push((record, built_name));
+            }
+            Some(_) => {}
+            None => {
+                return refuse(
+                    &mut diagnostics,
+                    Diagnostic::error(format!(
+                        "{} names a list entry `{value}` this tool cannot read",
+                        docx_path.display()
+                    ))
+                    .at(shown),
+                    Outcome::Unreadable,
+                );
+            }
+        }
+    }
     // Every source the fields name, read now: a field that no longer
-    // exists refuses the whole pull before anything is written.
+    // exists, or whose list entry cannot be found again, refuses the whole
+    // pull before anything is written.
     let mut documents: BTreeMap<PathBuf, YamlDocument> = BTreeMap::new();
     let mut refused = false;
     for f in &fields {
@@ -241,11 +278,23 @@ pub fn pull(project: &Project, docx_path: &Path, options: &PullOptions) -> PullS
                 Err(d) => {
                     diagnostics.push(d);
                     refused = true;
-                    continue;
                 }
             }
         }
-        if let Some(doc) = documents.get(&f.file)
+    }
+    let unplaced = follow_entries(
+        &mut fields,
+        &records,
+        &documents,
+        &reading,
+        &mut diagnostics,
+    );
+    refused |= !unplaced.is_empty();
+    for f in &fields {
+        let in_unplaced = split_entry(&f.path)
+            .is_some_and(|(list, i, _)| unplaced.contains(&(f.file.clone(), list.to_string(), i)));
+        if !in_unplaced
+            && let Some(doc) = documents.get(&f.file)
             && edit::text_at(doc, &f.path).is_none()
             && new_translation(doc, &f.path).is_none()
         {
@@ -445,6 +494,118 @@ pub fn pull(project: &Project, docx_path: &Path, options: &PullOptions) -> PullS
         written,
         diff,
     }
+}
+
+/// Gives each field inside a list entry the path of that entry in the
+/// YAML as it is now, found by the identity `records` give it as built,
+/// so that text typed for a working group goes to that group however the
+/// groups were reordered. An entry that is gone, or cannot be told from
+/// another, gets an error naming it (as a field the YAML no longer has
+/// does); its fields keep their paths, and the entries (file, list, index
+/// as built) are returned so that the caller refuses the pull.
+fn follow_entries(
+    fields: &mut [FieldEntry],
+    records: &[(EntryRecord, Option<String>)],
+    documents: &BTreeMap<PathBuf, YamlDocument>,
+    reading: &docx::Reading,
+    diagnostics: &mut Diagnostics,
+) -> HashSet<(PathBuf, String, usize)> {
+    let docx_text = |f: &FieldEntry| {
+        reading.fields.get(&f.bookmark).map(|t| {
+            if f.plain {
+                t.plain.clone()
+            } else {
+                t.markdown.clone()
+            }
+        })
+    };
+    let mut placed = Vec::new();
+    for (record, shown) in records {
+        let (Some(doc), Some((list, index, _))) = (documents.get(&record.file), record.parts())
+        else {
+            continue;
+        };
+        // The name the DOCX has now, when its name field is still there.
+        let renamed = fields
+            .iter()
+            .find(|f| f.file == record.file && f.path == record.name_path)
+            .and_then(docx_text);
+        let placement = entries::place(&doc.value, record, renamed.as_deref());
+        let shown = shown
+            .clone()
+            .or(renamed)
+            .unwrap_or_else(|| format!("{list}[{index}]"));
+        placed.push((record, list, index, shown, placement));
+    }
+    let mut unplaced = HashSet::new();
+    let mut moved: BTreeMap<(PathBuf, String, usize), usize> = BTreeMap::new();
+    for (record, list, index, shown, placement) in &placed {
+        let (what, named_by) = entries::kind(list);
+        let file = record.file.display();
+        let doc = &documents[&record.file];
+        // Two entries of the DOCX found at one entry of the YAML (a name
+        // typed in the DOCX that another entry has): neither can be told.
+        let shared = match placement {
+            Placement::At(j) => placed.iter().any(|(other, l, i, _, p)| {
+                other.file == record.file && l == list && i != index && *p == Placement::At(*j)
+            }),
+            _ => false,
+        };
+        let problem = match placement {
+            Placement::At(j) if !shared => {
+                moved.insert((record.file.clone(), list.to_string(), *index), *j);
+                continue;
+            }
+            Placement::At(j) => format!(
+                "the DOCX's {what} “{shown}” (`{list}[{index}]` when the DOCX was built) cannot be told apart in {file}: another {what} of the DOCX leads to the same entry, `{list}[{j}]`"
+            ),
+            Placement::Ambiguous { now } => format!(
+                "the DOCX's {what} “{shown}” (`{list}[{index}]` when the DOCX was built) cannot be told apart in {file}: {now} entries of `{list}` have that {named_by} now, against {} when the DOCX was built",
+                record.count
+            ),
+            Placement::Gone => format!(
+                "the DOCX has the {what} “{shown}” (`{list}[{index}]` when the DOCX was built), which {file} no longer has: it was renamed or removed since then"
+            ),
+        };
+        // What the DOCX holds for it, changed since the build, so that the
+        // editor can copy it by hand.
+        let mut message = problem;
+        for f in fields.iter().filter(|f| {
+            f.file == record.file
+                && split_entry(&f.path).is_some_and(|(l, i, _)| (l, i) == (*list, *index))
+        }) {
+            if let Some(text) = docx_text(f).filter(|t| fingerprint(t) != f.built)
+                && let Some((_, _, key)) = split_entry(&f.path)
+            {
+                message.push_str(&format!("\n  {key}, edited in the DOCX: {}", quote(&text)));
+            }
+        }
+        let hint = match placement {
+            Placement::Gone => format!(
+                "nothing was written; if it was renamed, give it back its {named_by} “{shown}” in the YAML, pull, then rename it again; if it was removed, copy its text from the DOCX by hand"
+            ),
+            _ => format!(
+                "nothing was written; give these entries different {named_by}s for the pull (or undo the change that made them alike), pull, then change them back; or copy the text from the DOCX by hand"
+            ),
+        };
+        diagnostics.push(
+            Diagnostic::error(message)
+                .at(doc.key_location(list))
+                .with_hint(hint),
+        );
+        unplaced.insert((record.file.clone(), list.to_string(), *index));
+    }
+    for f in fields.iter_mut() {
+        let Some((list, index, rest)) = split_entry(&f.path) else {
+            continue;
+        };
+        if let Some(j) = moved.get(&(f.file.clone(), list.to_string(), index))
+            && *j != index
+        {
+            f.path = format!("{list}[{j}].{rest}");
+        }
+    }
+    unplaced
 }
 
 /// One hunk from the first changed line to the last, with three lines of

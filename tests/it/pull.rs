@@ -559,3 +559,115 @@ fn pull_takes_back_the_text_of_added_sections() {
     assert!(after.contains("agreed in the breakout groups."), "{after}");
     assert!(after.starts_with("# Recommendations: text, then one sub-section"));
 }
+
+const EDUCATION: &str = "  - name: { en: Consumer Education, fr: Sensibilisation des consommateurs }\n    previous_mandate: \"[link to last report with page #s]\"\n    introduction:\n    discussion:\n\n";
+const LABELING: &str = "  - name: { en: Labeling, fr: Étiquetage }\n    previous_mandate:\n    introduction:\n    discussion:\n\n";
+
+/// Labeling's introduction typed in the DOCX, then the groups reordered
+/// in the YAML: the text goes to Labeling, wherever it now stands.
+#[test]
+fn pull_follows_groups_reordered_since_the_build() {
+    let project = built();
+    let edited = project.path("edited.docx");
+    word_edit_in(&project, DOCX, "groups[1].introduction", &edited);
+    project.replace(
+        PANEL,
+        &format!("{EDUCATION}{LABELING}"),
+        &format!("{LABELING}{EDUCATION}"),
+    );
+    let swapped = read(&project, PANEL);
+    assert!(swapped.find("en: Labeling") < swapped.find("en: Consumer Education"));
+
+    let output = project.run(&["pull", "edited.docx"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let expected = swapped.replacen(
+        "  - name: { en: Labeling, fr: Étiquetage }\n    previous_mandate:\n    introduction:\n",
+        &format!("  - name: {{ en: Labeling, fr: Étiquetage }}\n    previous_mandate:\n{PULLED}"),
+        1,
+    );
+    assert_ne!(expected, swapped);
+    assert_eq!(read(&project, PANEL), expected, "{}", stderr(&output));
+    assert!(read(&project, PANEL).contains(EDUCATION));
+
+    // Pulling it again changes nothing more.
+    let output = project.run(&["pull", "edited.docx"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert_eq!(read(&project, PANEL), expected);
+}
+
+/// An agenda item retyped in the DOCX goes to its own row after the
+/// editor inserted a row before it, which moved every row down.
+#[test]
+fn pull_follows_agenda_items_moved_by_an_insertion() {
+    let project = built();
+    let agenda = "report-data/06-sixth-meeting/agenda.yaml";
+    let docx = project.path(DOCX);
+    let bookmark = bookmark_of(&docx, "items[4].item.en");
+    let edited = project.path("edited.docx");
+    edit_docx(&docx, &edited, |name, text| {
+        if name == "word/document.xml" {
+            retype(text, &bookmark, "Break", "Coffee break")
+        } else {
+            text
+        }
+    });
+    project.replace(
+        agenda,
+        "items:\n",
+        "items:\n  - time: 8:00 am\n    item: Doors open\n\n",
+    );
+    let output = project.run(&["pull", "edited.docx"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let after = read(&project, agenda);
+    assert!(
+        after.contains("  - time: 10:30 am\n    item:\n      en: Coffee break\n      fr: Pause\n"),
+        "{after}"
+    );
+    assert!(after.contains("    item: Doors open\n"), "{after}");
+}
+
+/// Labeling's introduction typed in the DOCX, and Labeling renamed,
+/// removed, or made a twin of another group in the YAML: pull cannot tell
+/// where the text goes, says so naming the group, and writes nothing.
+#[test]
+fn pull_refuses_a_group_it_cannot_find_again() {
+    let project = built();
+    let edited = project.path("edited.docx");
+    word_edit_in(&project, DOCX, "groups[1].introduction", &edited);
+    let original = read(&project, PANEL);
+    let cases = [
+        (
+            "renamed",
+            original.replacen("en: Labeling,", "en: Labelling and Marks,", 1),
+            "no longer has",
+        ),
+        (
+            "removed",
+            original.replacen(LABELING, "", 1),
+            "no longer has",
+        ),
+        (
+            "twinned",
+            original.replacen("en: Consumer Education,", "en: Labeling,", 1),
+            "cannot be told apart",
+        ),
+    ];
+    for (case, yaml, says) in cases {
+        assert_ne!(yaml, original, "{case}");
+        project.write(PANEL, &yaml);
+        for args in [
+            &["pull", "edited.docx"][..],
+            &["pull", "edited.docx", "--theirs"],
+        ] {
+            let output = project.run(args);
+            let err = stderr(&output);
+            assert_eq!(output.status.code(), Some(1), "{case}: {err}");
+            assert!(err.contains("working group “Labeling”"), "{case}: {err}");
+            assert!(err.contains(says), "{case}: {err}");
+            assert!(err.contains("panel-updates.yaml:5:1"), "{case}: {err}");
+            assert!(err.contains("Our group met *twice*"), "{case}: {err}");
+            assert!(err.contains("nothing was written"), "{case}: {err}");
+            assert_eq!(read(&project, PANEL), yaml, "{case}");
+        }
+    }
+}

@@ -14,6 +14,7 @@ use docx_rs::{BookmarkEnd, BookmarkStart, ParagraphChild};
 use super::Para;
 use crate::model::field::{SourceField, fingerprint};
 use crate::pull::docx::{DocxParts, FIELD_BOOKMARK_PREFIX, read};
+use crate::pull::entries::{self, split_entry};
 use crate::view::ReportView;
 
 /// Bookmark ids of fields start here, far from the contents' `_Toc` ids.
@@ -29,6 +30,16 @@ pub const OUTSIDE_PROPERTY: &str = "ReportOutside";
 /// How many outside-text fingerprints one property holds (8 hex digits
 /// each, under Word's 255 characters).
 const OUTSIDE_PER_PROPERTY: usize = 30;
+
+/// The prefix of the properties recording, for each list entry with
+/// fields (a working group, a sub-section, an agenda item), the entry's
+/// identity as built: its fields' paths count by position, and pull finds
+/// the entry by this identity instead when the YAML's entries were
+/// reordered ([`crate::pull::entries`]).
+pub const ENTRY_PROPERTY: &str = "ReportEntry";
+/// The prefix of the properties holding each entry's name as built, for
+/// messages; the same number follows it as follows [`ENTRY_PROPERTY`].
+pub const ENTRY_NAME_PROPERTY: &str = "ReportEntryName";
 
 /// What starts the property of a plain field (a name, a place, an agenda
 /// item), whose text goes back as it reads, not as Markdown.
@@ -158,6 +169,28 @@ pub fn custom_properties(docx: &[u8], view: &ReportView, marks: &[FieldMark]) ->
     outside.dedup();
     for (i, chunk) in outside.chunks(OUTSIDE_PER_PROPERTY).enumerate() {
         properties.push((format!("{OUTSIDE_PROPERTY}{:02}", i + 1), chunk.concat()));
+    }
+    // Each list entry is named by its plain field (a group's name, a
+    // sub-section's heading, an agenda item), read as the DOCX shows it.
+    let mut named: Vec<(&std::path::Path, &str, &str)> = Vec::new();
+    for mark in marks.iter().filter(|m| m.field.plain) {
+        let Some((list, index, _)) = split_entry(&mark.field.path) else {
+            continue;
+        };
+        let Some(text) = reading.as_ref().and_then(|r| r.fields.get(&mark.bookmark)) else {
+            continue;
+        };
+        let same_entry = |(file, path, _): &&(&std::path::Path, &str, &str)| {
+            *file == mark.field.file.as_path()
+                && split_entry(path).is_some_and(|(l, i, _)| (l, i) == (list, index))
+        };
+        if !named.iter().any(|n| same_entry(&n)) {
+            named.push((&mark.field.file, &mark.field.path, &text.plain));
+        }
+    }
+    for (i, (record, name)) in entries::records(&named).into_iter().enumerate() {
+        properties.push((format!("{ENTRY_PROPERTY}{:03}", i + 1), record.value()));
+        properties.push((format!("{ENTRY_NAME_PROPERTY}{:03}", i + 1), name));
     }
     let mut xml = String::from(concat!(
         r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
