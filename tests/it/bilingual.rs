@@ -94,7 +94,7 @@ fn the_french_documents_are_in_french() {
             "18 avril 2019",
             "Table des matières",
             "Aperçu",
-            "Cette initiative est un partenariat entre l’Internet Society, Innovation, Sciences et Développement économique, l’Autorité canadienne pour les enregistrements Internet, CANARIE et la CIPPIC.",
+            "Cette initiative est un partenariat entre l’Internet Society, Innovation, Sciences et Développement économique Canada, l’Autorité canadienne pour les enregistrements Internet, CANARIE et la CIPPIC.",
             "La section canadienne de l’Internet Society participe également à cette initiative.",
             "Sensibilisation des consommateurs",
             "Annexe A\u{A0}: Ordre du jour",
