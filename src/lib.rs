@@ -367,8 +367,7 @@ impl Project {
         {
             match sources::registrations::Request::from_stakeholders(doc, &dir) {
                 Ok(Some(request)) => {
-                    sources.registrations =
-                        sources::registrations::read(
+                    sources.registrations = sources::registrations::read(
                         &self.root,
                         &request,
                         &mut problems,

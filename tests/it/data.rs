@@ -164,6 +164,35 @@ fn a_ten_thousand_character_word_wraps_and_is_kept_whole() {
 }
 
 #[test]
+fn a_long_web_address_wraps_under_itself_and_copies_whole_from_the_pdf() {
+    let project = TempProject::new(None);
+    let path = "report-data/06-sixth-meeting/meeting.yaml";
+    let address = "https://livestream.com/internetsociety/iotsecurity2018-6/videos/189000000?utm_source=report&and=a-little-longer-still";
+    let text = std::fs::read_to_string(project.path(path)).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with("livestream: "))
+        .unwrap();
+    project.replace(path, line, &format!("livestream: {address}"));
+    let output = project.run(&["build"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let pdf = pdf_text(&project.path("out/06-sixth-meeting.pdf"));
+    // Typst breaks an address itself: no zero-width spaces are put in it,
+    // which a reader copying it from the PDF would carry along.
+    assert!(!pdf.contains('\u{200B}'), "{pdf:?}");
+    let at = pdf.find("Livestream Link:").unwrap() + "Livestream Link:".len();
+    let two_lines: String = pdf[at..].lines().take(2).collect();
+    assert_eq!(two_lines.trim(), address, "{pdf}");
+    // Its second line starts where the first line's value does, in the
+    // DOCX as in the PDF: a hanging indent as wide as the labels.
+    let docx = docx_part(
+        &project.path("out/06-sixth-meeting.docx"),
+        "word/document.xml",
+    );
+    assert!(docx.contains(r#"w:hanging="2310""#), "{docx}");
+}
+
+#[test]
 fn a_character_no_font_has_is_named_not_printed_as_a_box() {
     let project = TempProject::new(None);
     let path = "report-data/06-sixth-meeting/meeting.yaml";

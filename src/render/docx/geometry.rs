@@ -317,10 +317,10 @@ impl Geometry {
         self.between(FACTS_SPACING * self.size, Line::Body, Line::Body)
     }
 
-    /// Where a fact's value starts: after the label's box and a space of
-    /// `space` em.
-    pub fn fact_tab(&self, space: f64) -> f64 {
-        (FACT_LABEL + space) * self.size
+    /// Where a fact's value starts, and its lines after the first: where
+    /// the label's box ends.
+    pub fn fact_tab(&self) -> f64 {
+        FACT_LABEL * self.size
     }
 
     /// The indent of each level of the contents.

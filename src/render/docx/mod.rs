@@ -703,10 +703,10 @@ impl Writer<'_> {
                     items.push(BodyItem::Paragraph(Box::new(flag)));
                 }
                 SectionBody::Facts { facts } => {
-                    // The value starts after the label's box and a space, as
-                    // in the PDF.
-                    let space = self.text_width(" ", false) / self.geometry.size();
-                    let tab = self.geometry.fact_tab(space);
+                    // The value starts where the label's box ends, and wraps
+                    // under itself, as in the PDF: a hanging indent, which
+                    // Word also takes for the first line's tab stop.
+                    let tab = geometry::twips(self.geometry.fact_tab());
                     for (index, fact) in facts.iter().enumerate() {
                         let label =
                             self.text(&format!("{}{}", fact.label, self.view.colon), Format::BOLD);
@@ -718,11 +718,15 @@ impl Writer<'_> {
                         let p = with_runs(
                             Paragraph::new()
                                 .line_spacing(spaced(Some(before), None))
-                                .add_tab(
-                                    Tab::new()
-                                        .val(TabValueType::Left)
-                                        .pos(geometry::twips(tab) as usize),
-                                ),
+                                .indent(
+                                    Some(i32::try_from(tab).unwrap_or(i32::MAX)),
+                                    Some(SpecialIndentType::Hanging(
+                                        i32::try_from(tab).unwrap_or(i32::MAX),
+                                    )),
+                                    None,
+                                    None,
+                                )
+                                .add_tab(Tab::new().val(TabValueType::Left).pos(tab as usize)),
                             label,
                         )
                         .add_run(Run::new().add_tab());
