@@ -1,7 +1,8 @@
 //! Rich text: the one intermediate form of prose that feeds both backends.
 //!
 //! Prose fields are CommonMark, parsed by `pulldown-cmark`. What a report
-//! cannot hold (raw HTML, headings inside a field, images) is an error that
+//! cannot hold (raw HTML, headings inside a field, images, links that lead
+//! anywhere but a web page, a mailbox or another report) is an error that
 //! names the field and line. Editor's notes in brackets and TODO/TBD markers
 //! become [`Placeholder`]s where they stand, so both documents flag them in
 //! place.
@@ -11,7 +12,8 @@ use std::collections::HashMap;
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostics::{Diagnostic, Location};
+use super::facts::check_url;
+use crate::diagnostics::{Diagnostic, Location, closest};
 
 /// A block of rich text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -520,6 +522,8 @@ enum InlineKind {
     Link(String),
     /// A reference, and whether the layout composes its text.
     Reference(ReportRef, Location, bool),
+    /// A link whose target was refused: its words are kept as they stand.
+    Unlinked,
 }
 
 /// How many quotes, lists, emphases, links and footnotes a prose field may
@@ -657,9 +661,26 @@ impl Builder {
                             .at(location())
                             .with_hint("write <report:FOLDER#SECTION>, e.g. <report:05-fifth-meeting#consumer-education>"),
                     );
-                    Frame::Inline(InlineKind::Link(dest_url.into_string()), Vec::new())
+                    Frame::Inline(InlineKind::Unlinked, Vec::new())
                 }
-                None => Frame::Inline(InlineKind::Link(dest_url.into_string()), Vec::new()),
+                None => {
+                    // CommonMark gives an e-mail autolink's address bare;
+                    // the link itself needs the scheme.
+                    let url = if matches!(link_type, pulldown_cmark::LinkType::Email) {
+                        format!("mailto:{dest_url}")
+                    } else {
+                        dest_url.into_string()
+                    };
+                    match check_link(&url, field, &location()) {
+                        Ok(()) => Frame::Inline(InlineKind::Link(url), Vec::new()),
+                        Err(problem) => {
+                            problems.push(problem);
+                            // The words stay; the refused target never
+                            // reaches a document, whatever runs next.
+                            Frame::Inline(InlineKind::Unlinked, Vec::new())
+                        }
+                    }
+                }
             },
             Tag::FootnoteDefinition(label) => {
                 Frame::FootnoteDefinition(label.into_string(), Vec::new())
@@ -723,16 +744,26 @@ impl Builder {
                 }
             }
             Frame::Quote(content) => self.push_block(Block::Quote { content }),
-            Frame::Inline(kind, content) => self.push_inline(match kind {
-                InlineKind::Emphasis => Inline::Emphasis { content },
-                InlineKind::Strong => Inline::Strong { content },
-                InlineKind::Link(url) => Inline::Link { url, content },
-                InlineKind::Reference(target, location, composed) => Inline::Reference {
-                    target,
-                    content: if composed { Vec::new() } else { content },
-                    location,
-                },
-            }),
+            Frame::Inline(kind, content) => {
+                let inline = match kind {
+                    InlineKind::Emphasis => Inline::Emphasis { content },
+                    InlineKind::Strong => Inline::Strong { content },
+                    InlineKind::Link(url) => Inline::Link { url, content },
+                    InlineKind::Reference(target, location, composed) => Inline::Reference {
+                        target,
+                        content: if composed { Vec::new() } else { content },
+                        location,
+                    },
+                    // A refused link's words join its parent, unlinked.
+                    InlineKind::Unlinked => {
+                        content
+                            .into_iter()
+                            .for_each(|inline| self.push_inline(inline));
+                        return;
+                    }
+                };
+                self.push_inline(inline);
+            }
             Frame::FootnoteDefinition(label, blocks) => {
                 self.footnotes.insert(label, blocks);
             }
@@ -850,6 +881,153 @@ fn mark_inlines(inlines: &mut Vec<Inline>, locate: &mut dyn FnMut(&str) -> Locat
         }
     }
     *inlines = out;
+}
+
+/// The longest link address Typst accepts (its `Url`); a longer one is
+/// refused here, at the link, rather than by Typst with no location.
+const MAX_LINK_BYTES: usize = 8000;
+
+/// Schemes that are not misspellings of `http`, `https` or `mailto`
+/// however close they look, so no "did you mean" offers to change them.
+const OTHER_SCHEMES: [&str; 5] = ["ftp", "ftps", "sftp", "file", "tel"];
+
+/// Checks a link written in prose; `Err` is the located problem.
+///
+/// A link may lead to a web page, by the same rules as `livestream:`
+/// ([`check_url`]), or to an e-mail address. Nothing else: a relative path
+/// or `file:` would lead the reader's viewer into the file system, a
+/// `javascript:` or `data:` link would run or carry content, and a place
+/// in this document cannot be linked the same way in the PDF and the DOCX.
+/// References to other reports (`report:`) are read before this.
+fn check_link(url: &str, field: &str, location: &Location) -> Result<(), Diagnostic> {
+    let problem = |message: String, hint: String| {
+        Err(Diagnostic::error(message)
+            .at(location.clone())
+            .with_hint(hint))
+    };
+    if url.trim().is_empty() {
+        return problem(
+            format!("{field} has a link with no address"),
+            "write the address between the parentheses, [words](https://www.example.org/page), or remove the brackets".into(),
+        );
+    }
+    if url.len() > MAX_LINK_BYTES {
+        return problem(
+            format!("{field} has a link whose address is longer than {MAX_LINK_BYTES} bytes"),
+            "link to a shorter address of the same page".into(),
+        );
+    }
+    if let Some(anchor) = url.strip_prefix('#') {
+        let folder = report_folder(location).unwrap_or_else(|| "FOLDER".into());
+        let anchor = if anchor.is_empty() { "SECTION" } else { anchor };
+        return problem(
+            format!(
+                "{field} has a link to `{url}`, a place in the document, which a report cannot link to"
+            ),
+            format!(
+                "to point at a section, write <report:{folder}#{anchor}>, which gives its title and page"
+            ),
+        );
+    }
+    let scheme = scheme(url);
+    let lower = scheme.map(str::to_ascii_lowercase);
+    // What the editor evidently meant, when the target is an accepted one
+    // but for its scheme: misspelt, capitalised or left out.
+    let corrected = match (scheme, &lower) {
+        (Some(scheme), Some(lower)) if !OTHER_SCHEMES.contains(&lower.as_str()) => {
+            closest(lower, ["https", "http", "mailto"])
+                .map(|meant| format!("{meant}:{}", &url[scheme.len() + 1..]))
+        }
+        (None, _) if url.starts_with("www.") => Some(format!("https://{url}")),
+        (None, _) if url.contains('@') && !url.contains('/') => Some(format!("mailto:{url}")),
+        _ => None,
+    }
+    .filter(|fixed| fixed != url && (check_url(fixed).is_ok() || check_mailto(fixed).is_ok()));
+    let hint = |otherwise: &str| match &corrected {
+        Some(fixed) => format!("did you mean `{fixed}`?"),
+        None => otherwise.to_string(),
+    };
+    match lower.as_deref() {
+        Some("http" | "https") => check_url(url).or_else(|reason| {
+            problem(
+                format!("{field} has a link to `{url}`, which is not a web address: {reason}"),
+                hint("write the full address, starting with https://"),
+            )
+        }),
+        Some("mailto") => check_mailto(url).or_else(|reason| {
+            problem(
+                format!("{field} has a link to `{url}`, which is not an e-mail address: {reason}"),
+                hint("write mailto: and the address, [words](mailto:name@example.org), or <name@example.org>"),
+            )
+        }),
+        Some(_) => problem(
+            format!(
+                "{field} has a link to `{url}`; a report cannot hold `{}:` links",
+                scheme.unwrap_or_default()
+            ),
+            hint(LINK_TARGETS),
+        ),
+        // A marker as the target means the address is still to come,
+        // which a note in brackets says and the documents flag.
+        None if MARKER_WORDS.contains(&url.trim()) => problem(
+            format!("{field} has a link to `{url}`, which is not a web address"),
+            "while the address is not known, write the words without a link and a note after them: [link to come]".into(),
+        ),
+        None => problem(
+            format!("{field} has a link to `{url}`, which is not a web address"),
+            hint(&format!(
+                "{LINK_TARGETS}; a file cannot be linked: publish it and link to its web address"
+            )),
+        ),
+    }
+}
+
+/// What a prose link may lead to, for hints.
+const LINK_TARGETS: &str = "a link leads to a web page (https://…), an e-mail address (mailto:…) or another report of the series (<report:FOLDER#SECTION>)";
+
+/// The scheme of an address (`file` of `file:///etc/passwd`), by RFC 3986's
+/// syntax. One letter is a Windows drive (`C:\notes.pdf`), not a scheme.
+fn scheme(url: &str) -> Option<&str> {
+    let (scheme, _) = url.split_once(':')?;
+    let mut chars = scheme.chars();
+    (scheme.len() > 1
+        && chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+    .then_some(scheme)
+}
+
+/// Checks a `mailto:` address: one or more `name@domain`, no spaces.
+fn check_mailto(url: &str) -> Result<(), String> {
+    let rest = url
+        .strip_prefix("mailto:")
+        .ok_or("it does not start with mailto:")?;
+    if url.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("it contains a space".into());
+    }
+    let addresses = rest.split('?').next().unwrap_or_default();
+    for address in addresses.split(',') {
+        let Some((name, domain)) = address.rsplit_once('@') else {
+            return Err(format!("\"{address}\" has no @"));
+        };
+        if name.is_empty()
+            || !domain.contains('.')
+            || domain.starts_with('.')
+            || domain.ends_with('.')
+            || domain.contains(['/', '@'])
+        {
+            return Err(format!("\"{address}\" is not name@domain"));
+        }
+    }
+    Ok(())
+}
+
+/// The report folder a source file belongs to
+/// (`report-data/06-sixth-meeting/…`), to make a hint concrete.
+fn report_folder(location: &Location) -> Option<String> {
+    let folder = location.file.parent()?;
+    (folder.parent()?.file_name()? == "report-data")
+        .then(|| folder.file_name()?.to_str().map(str::to_string))
+        .flatten()
 }
 
 fn html_problem(field: &str, location: Location) -> Diagnostic {
@@ -1047,6 +1225,153 @@ mod tests {
         assert_eq!(problems.len(), 2);
         assert_eq!(problems[0].location.as_ref().unwrap().line, 3);
         assert!(problems[1].message.contains("HTML"));
+    }
+
+    fn link_urls(text: &RichText) -> Vec<&str> {
+        let Some(Block::Paragraph { content }) = text.blocks.first() else {
+            return Vec::new();
+        };
+        content
+            .iter()
+            .filter_map(|inline| match inline {
+                Inline::Link { url, .. } => Some(url.as_str()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn links_lead_to_the_web_mail_or_reports() {
+        let (text, problems) = parse(
+            "[a](https://example.org/x?y=1#z) [b](mailto:a@example.org) <c@example.org> [d](report:05-fifth-meeting)\n",
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(
+            link_urls(&text),
+            [
+                "https://example.org/x?y=1#z",
+                "mailto:a@example.org",
+                "mailto:c@example.org"
+            ]
+        );
+    }
+
+    #[test]
+    fn other_links_are_refused_with_what_to_write_and_keep_their_words() {
+        for (target, hint) in [
+            ("../x", "a file cannot be linked"),
+            ("/etc/passwd", "a file cannot be linked"),
+            ("C:\\notes.pdf", "a file cannot be linked"),
+            ("file:///etc/passwd", "<report:FOLDER#SECTION>"),
+            ("javascript:alert(1)", "<report:FOLDER#SECTION>"),
+            ("ftp://example.org/x", "<report:FOLDER#SECTION>"),
+            ("htps://example.org", "did you mean `https://example.org`?"),
+            ("HTTPS://example.org", "did you mean `https://example.org`?"),
+            ("www.example.org", "did you mean `https://www.example.org`?"),
+            ("a@example.org", "did you mean `mailto:a@example.org`?"),
+            ("https://example", "starting with https://"),
+            ("<https://exa mple.org>", "starting with https://"),
+            ("mailto:nobody", "mailto:name@example.org"),
+            ("#agenda", "<report:FOLDER#agenda>"),
+            ("", "between the parentheses"),
+            ("TBD", "a note after them: [link to come]"),
+        ] {
+            let (text, problems) = parse(&format!("One.\n\nGo [there]({target}) now.\n"));
+            assert_eq!(problems.len(), 1, "{target}: {problems:?}");
+            assert_eq!(problems[0].location.as_ref().unwrap().line, 3, "{target}");
+            let written = problems[0].hint.as_deref().unwrap_or_default();
+            assert!(written.contains(hint), "{target}: {written}");
+            assert_eq!(text.plain_text(), "One.\nGo there now.", "{target}");
+            assert!(
+                link_urls(&RichText {
+                    blocks: text.blocks[1..].to_vec()
+                })
+                .is_empty()
+            );
+        }
+        let long = format!("https://example.org/{}", "a".repeat(MAX_LINK_BYTES));
+        let (_, problems) = parse(&format!("[x]({long})"));
+        assert!(problems[0].message.contains("longer than"), "{problems:?}");
+    }
+
+    /// Link targets made of the pieces addresses are made of, or anything.
+    fn any_target() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            Just("https"),
+            Just("http"),
+            Just("mailto"),
+            Just("file"),
+            Just("report"),
+            Just(":"),
+            Just("//"),
+            Just("/"),
+            Just(".."),
+            Just("."),
+            Just("@"),
+            Just("#"),
+            Just("?"),
+            Just("www"),
+            Just("example"),
+            Just("org"),
+            Just(" "),
+            Just("é"),
+            Just("<"),
+            Just(">"),
+            Just("("),
+            Just(")"),
+            Just("\\"),
+            Just("\n"),
+        ];
+        prop_oneof![
+            any::<String>(),
+            proptest::collection::vec(piece, 0..12).prop_map(|parts| parts.concat()),
+        ]
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
+        /// Whatever the target, the field parses without panicking, and a
+        /// link that reaches the text leads to the web or to a mailbox.
+        #[test]
+        fn any_link_target_is_a_web_or_mail_link_or_a_located_error(target in any_target()) {
+            let (text, problems) = parse(&format!("Go [there]({target}) or <{target}>.\n"));
+            let mut urls = Vec::new();
+            fn collect<'a>(blocks: &'a [Block], urls: &mut Vec<&'a str>) {
+                for block in blocks {
+                    match block {
+                        Block::Paragraph { content } => inlines(content, urls),
+                        Block::List { items, .. } => items.iter().for_each(|i| collect(i, urls)),
+                        Block::Quote { content } => collect(content, urls),
+                        Block::Placeholder(_) => {}
+                    }
+                }
+            }
+            fn inlines<'a>(list: &'a [Inline], urls: &mut Vec<&'a str>) {
+                for inline in list {
+                    match inline {
+                        Inline::Link { url, content } => {
+                            urls.push(url);
+                            inlines(content, urls);
+                        }
+                        Inline::Emphasis { content }
+                        | Inline::Strong { content }
+                        | Inline::Reference { content, .. } => inlines(content, urls),
+                        Inline::Footnote { content } => collect(content, urls),
+                        _ => {}
+                    }
+                }
+            }
+            collect(&text.blocks, &mut urls);
+            for url in urls {
+                proptest::prop_assert!(check_url(url).is_ok() || check_mailto(url).is_ok(), "{url:?}");
+            }
+            proptest::prop_assert!(problems.iter().all(|p| p.location.is_some()));
+        }
     }
 
     #[test]
