@@ -30,6 +30,10 @@ pub struct DocxParts {
     pub footnotes: Option<String>,
     /// `word/_rels/document.xml.rels`, for hyperlink targets.
     pub rels: Option<String>,
+    /// `word/_rels/footnotes.xml.rels`, for the footnotes' hyperlink
+    /// targets: their ids are the footnotes' own, which Word may number
+    /// like the body's.
+    pub footnote_rels: Option<String>,
     /// `word/styles.xml`, for style names (LibreOffice renames style ids).
     pub styles: Option<String>,
     /// `docProps/custom.xml`, where the fields are named.
@@ -52,6 +56,7 @@ impl DocxParts {
             numbering: read("word/numbering.xml"),
             footnotes: read("word/footnotes.xml"),
             rels: read("word/_rels/document.xml.rels"),
+            footnote_rels: read("word/_rels/footnotes.xml.rels"),
             styles: read("word/styles.xml"),
             custom: read("docProps/custom.xml"),
         })
@@ -284,6 +289,10 @@ struct Context<'a> {
     numbering: HashMap<String, Vec<(String, u32)>>,
     footnotes: HashMap<String, &'a Element>,
     links: HashMap<String, String>,
+    /// The footnotes' hyperlink targets, by their own ids.
+    footnote_links: HashMap<String, String>,
+    /// Whether a footnote is being read, whose links are its part's own.
+    in_footnote: bool,
     flag_label: &'a str,
     dropped: Vec<String>,
 }
@@ -303,11 +312,14 @@ pub fn read(parts: &DocxParts, flag_label: &str) -> Result<Reading, String> {
     let numbering_root = parts.numbering.as_deref().map(parse_xml).transpose()?;
     let footnotes_root = parts.footnotes.as_deref().map(parse_xml).transpose()?;
     let rels_root = parts.rels.as_deref().map(parse_xml).transpose()?;
+    let footnote_rels_root = parts.footnote_rels.as_deref().map(parse_xml).transpose()?;
     let mut context = Context {
         styles: HashMap::new(),
         numbering: HashMap::new(),
         footnotes: HashMap::new(),
         links: HashMap::new(),
+        footnote_links: HashMap::new(),
+        in_footnote: false,
         flag_label,
         dropped: Vec::new(),
     };
@@ -375,10 +387,13 @@ pub fn read(parts: &DocxParts, flag_label: &str) -> Result<Reading, String> {
             }
         }
     }
-    if let Some(rels) = &rels_root {
-        for r in rels.elements() {
+    for (rels, links) in [
+        (&rels_root, &mut context.links),
+        (&footnote_rels_root, &mut context.footnote_links),
+    ] {
+        for r in rels.iter().flat_map(|rels| rels.elements()) {
             if let (Some(id), Some(target)) = (r.attribute("Id"), r.attribute("Target")) {
-                context.links.insert(id.to_string(), target.to_string());
+                links.insert(id.to_string(), target.to_string());
             }
         }
     }
@@ -614,9 +629,14 @@ fn inline(
                     para.anchor.get_or_insert_with(|| anchor.to_string());
                     inline(child, context, open, para, link);
                 } else {
+                    let links = if context.in_footnote {
+                        &context.footnote_links
+                    } else {
+                        &context.links
+                    };
                     let url = child
                         .attribute("r:id")
-                        .and_then(|id| context.links.get(id))
+                        .and_then(|id| links.get(id))
                         .cloned();
                     inline(child, context, open, para, url.as_deref());
                 }
@@ -685,7 +705,9 @@ fn inline(
                             };
                             let mut paras = Vec::new();
                             let mut none = Vec::new();
+                            let was_in_footnote = std::mem::replace(&mut context.in_footnote, true);
                             walk(note, context, &mut none, &mut paras, None);
+                            context.in_footnote = was_in_footnote;
                             // Footnote paragraphs are all "inside" here.
                             let paras: Vec<Para> = paras
                                 .into_iter()
@@ -987,6 +1009,7 @@ mod tests {
                 r#"<w:footnotes {w}><w:footnote w:id="2"><w:p><w:r><w:t xml:space="preserve"> A </w:t></w:r><w:r><w:rPr><w:i/></w:rPr><w:t>note</w:t></w:r></w:p></w:footnote></w:footnotes>"#
             )),
             rels: Some(r#"<Relationships><Relationship Id="rId7" Target="https://example.org/a b"/></Relationships>"#.into()),
+            footnote_rels: None,
             styles: None,
             custom: None,
         };

@@ -170,3 +170,51 @@ fn every_docx_validates_against_the_wordprocessingml_schema() {
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+/// The relationship ids a part names (`r:id`, `r:embed` and the like).
+fn relationship_ids(xml: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    for prefix in [" r:id=\"", " r:embed=\"", " r:link=\""] {
+        for (at, _) in xml.match_indices(prefix) {
+            let rest = &xml[at + prefix.len()..];
+            if let Some(end) = rest.find('"') {
+                ids.push(rest[..end].to_string());
+            }
+        }
+    }
+    ids
+}
+
+#[test]
+fn every_relationship_a_part_names_exists() {
+    // Word refuses a document in which one does not: a link in a
+    // footnote, for one, needs the footnotes' own relationships.
+    let (_projects, files) = built_docx();
+    let mut missing = Vec::new();
+    let mut checked = 0;
+    for docx in &files {
+        for (name, xml) in wordprocessing_parts(docx) {
+            let ids = relationship_ids(&xml);
+            if ids.is_empty() {
+                continue;
+            }
+            let rels_name = format!("word/_rels/{}.rels", &name["word/".len()..]);
+            let mut archive = zip::ZipArchive::new(std::fs::File::open(docx).unwrap()).unwrap();
+            let mut rels = String::new();
+            if let Ok(mut entry) = archive.by_name(&rels_name) {
+                std::io::Read::read_to_string(&mut entry, &mut rels).unwrap();
+            }
+            for id in ids {
+                checked += 1;
+                if !rels.contains(&format!("Id=\"{id}\"")) {
+                    missing.push(format!(
+                        "{}: {name} names {id}, which {rels_name} lacks",
+                        docx.display()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(checked > 0);
+    assert!(missing.is_empty(), "{missing:#?}");
+}

@@ -671,3 +671,52 @@ fn pull_refuses_a_group_it_cannot_find_again() {
         }
     }
 }
+
+#[test]
+fn a_link_in_a_footnote_survives_the_round_trip() {
+    let project = TempProject::new(None);
+    project.replace(
+        OVERVIEW,
+        "  The goal of the sixth multistakeholder meeting",
+        "  The goal[^1] of the sixth multistakeholder meeting",
+    );
+    let text = read(&project, OVERVIEW);
+    project.write(
+        OVERVIEW,
+        &format!(
+            "{}\n\n  [^1]: See [the site](https://www.cira.ca/) for more.\n",
+            text.trim_end()
+        ),
+    );
+    let output = project.run(&["build", "--docx-only"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let docx = project.path(DOCX);
+    // Untouched, it pulls nothing: the field reads as it was built.
+    let output = project.run(&["pull", DOCX]);
+    assert!(
+        stderr(&output).contains("nothing to pull"),
+        "{}",
+        stderr(&output)
+    );
+    // Edited beside the footnote, the footnote keeps its link.
+    let edited = project.path("edited.docx");
+    edit_docx(&docx, &edited, |name, text| {
+        if name == "word/document.xml" {
+            text.replacen(
+                "of the sixth multistakeholder",
+                "of the sixth (and last) multistakeholder",
+                1,
+            )
+        } else {
+            text
+        }
+    });
+    let output = project.run(&["pull", "edited.docx"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let pulled = read(&project, OVERVIEW);
+    assert!(pulled.contains("(and last)"), "{pulled}");
+    assert!(
+        pulled.contains("[^1]: See [the site](https://www.cira.ca/) for more."),
+        "{pulled}"
+    );
+}

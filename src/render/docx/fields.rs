@@ -141,9 +141,22 @@ pub fn outside_fingerprint(text: &str) -> String {
 
 /// `docProps/custom.xml` for the DOCX `docx` (docx-rs's archive), naming
 /// the report, each field with its fingerprints, and the text outside.
-pub fn custom_properties(docx: &[u8], view: &ReportView, marks: &[FieldMark]) -> String {
+/// `footnote_links` are the footnotes' link addresses in document order,
+/// which docx-rs does not relate: the fields are read as the finished
+/// document will be, where they are.
+pub fn custom_properties(
+    docx: &[u8],
+    view: &ReportView,
+    marks: &[FieldMark],
+    footnote_links: &[String],
+) -> String {
     let flag = &view.flag_prefix.trim_end().to_string();
-    let reading = DocxParts::from_zip(docx).and_then(|parts| read(&parts, flag).ok());
+    let reading = DocxParts::from_zip(docx).and_then(|mut parts| {
+        parts.footnote_rels = parts.footnotes.as_deref().and_then(|footnotes| {
+            super::package::footnote_relationships(footnotes.as_bytes(), footnote_links)
+        });
+        read(&parts, flag).ok()
+    });
     let mut properties = vec![
         (REPORT_PROPERTY.to_string(), view.report.clone()),
         (FLAG_PROPERTY.to_string(), flag.clone()),

@@ -182,6 +182,8 @@ pub fn render(view: &ReportView, faces: &[FontFace]) -> Result<DocxAwaitingPages
         used: fonts::UsedFaces::default(),
         used_fallbacks: vec![false; fonts.fallback.len()],
         fields: Vec::new(),
+        footnote_depth: 0,
+        footnote_links: Vec::new(),
     };
     let body = writer.body();
     let header = writer.text(&view.running_title, Format::default());
@@ -274,6 +276,7 @@ pub fn render(view: &ReportView, faces: &[FontFace]) -> Result<DocxAwaitingPages
         view,
         embedding,
         &writer.fields,
+        &writer.footnote_links,
         watermark.as_ref(),
     )
     .map_err(|e| e.to_string())?;
@@ -570,6 +573,11 @@ struct Writer<'a> {
     used_fallbacks: Vec<bool>,
     /// The editable fields marked so far, in document order.
     fields: Vec<fields::FieldMark>,
+    /// How deep in footnotes the text being written is.
+    footnote_depth: usize,
+    /// The addresses of the links inside footnotes, in document order:
+    /// docx-rs relates only the body's links, so [`package`] relates these.
+    footnote_links: Vec<String>,
 }
 
 impl Writer<'_> {
@@ -1358,6 +1366,9 @@ impl Writer<'_> {
                     paragraph.add_run(Run::new().add_break(BreakType::TextWrapping))
                 }
                 Inline::Link { url, content } => {
+                    if self.footnote_depth > 0 {
+                        self.footnote_links.push(url.clone());
+                    }
                     let mut text = String::new();
                     crate::model::rich::inlines_plain_text(content, &mut text);
                     let link = self
@@ -1380,7 +1391,10 @@ impl Writer<'_> {
                 }
                 Inline::Footnote { content } => {
                     let mut footnote = docx_rs::Footnote::new();
-                    for p in self.blocks(content, 0) {
+                    self.footnote_depth += 1;
+                    let blocks = self.blocks(content, 0);
+                    self.footnote_depth -= 1;
+                    for p in blocks {
                         footnote = footnote.add_content(p.finish().style("FootnoteText"));
                     }
                     paragraph.add_run(Run::new().add_footnote_reference(footnote))

@@ -106,9 +106,10 @@ pub fn repack(
     view: &ReportView,
     fonts: Embedding,
     fields: &[super::fields::FieldMark],
+    footnote_links: &[String],
     watermark: Option<&super::watermark::Watermark>,
 ) -> zip::result::ZipResult<AwaitingPages> {
-    let custom = super::fields::custom_properties(docx, view, fields);
+    let custom = super::fields::custom_properties(docx, view, fields, footnote_links);
     let mut archive = ZipArchive::new(Cursor::new(docx))?;
     let numbering = Renumbering::read(&mut archive)?;
     // Room for the whole archive at once: growing it while the faces are
@@ -198,6 +199,17 @@ pub fn repack(
             write_part(&mut awaiting.output, &name, &content)?;
         }
     }
+    if let Some(rels) = awaiting
+        .after
+        .iter()
+        .find(|(name, _)| name == "word/footnotes.xml")
+        .and_then(|(_, footnotes)| footnote_relationships(footnotes, footnote_links))
+    {
+        awaiting.after.push((
+            "word/_rels/footnotes.xml.rels".to_string(),
+            rels.into_bytes(),
+        ));
+    }
     if let Some(chart) = chart {
         let fonts = &view.layout.fonts;
         awaiting.chart = vec![
@@ -220,6 +232,32 @@ pub fn repack(
         ];
     }
     Ok(awaiting)
+}
+
+/// The relationships of the footnotes' links, `word/_rels/footnotes.xml.rels`:
+/// docx-rs gives a link in a footnote an id but relates only the body's,
+/// and Word refuses a document whose link leads to no relationship.
+/// `links` are their addresses in document order, as the footnotes hold
+/// their ids once renumbered; `None` when there are none, or when the two
+/// disagree.
+pub(super) fn footnote_relationships(footnotes: &[u8], links: &[String]) -> Option<String> {
+    let footnotes = String::from_utf8_lossy(footnotes);
+    let ids: Vec<&str> = numbers_after(&footnotes, HYPERLINK_ID).collect();
+    if ids.is_empty() || ids.len() != links.len() {
+        return None;
+    }
+    let mut rels = String::from(concat!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+        r#"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#
+    ));
+    for (id, url) in ids.iter().zip(links) {
+        rels.push_str(&format!(
+            r#"<Relationship Id="rIdHyperlink{id}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="{}" TargetMode="External" />"#,
+            xml_escape(url)
+        ));
+    }
+    rels.push_str("</Relationships>");
+    Some(rels)
 }
 
 /// Whether `name` is a header part, `word/header1.xml` and the like.
