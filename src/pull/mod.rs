@@ -13,6 +13,8 @@
 
 pub mod docx;
 pub mod entries;
+/// References to other reports, given back their source form.
+mod references;
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -341,6 +343,12 @@ pub fn pull(project: &Project, docx_path: &Path, options: &PullOptions) -> PullS
             field.markdown.clone()
         };
         let docx_changed = fingerprint(&theirs) != f.built;
+        // The documents print references as links to the PDFs' pages.
+        let theirs = if f.plain {
+            theirs
+        } else {
+            references::restore(&theirs, &ours)
+        };
         if !docx_changed || theirs.trim() == ours.trim() {
             continue;
         }

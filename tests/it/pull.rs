@@ -720,3 +720,37 @@ fn a_link_in_a_footnote_survives_the_round_trip() {
         "{pulled}"
     );
 }
+
+#[test]
+fn a_reference_to_another_report_comes_back_as_a_reference() {
+    let project = TempProject::new(Some("series"));
+    let output = project.run(&["build"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let docx = project.path(DOCX);
+    let bookmark = bookmark_of(&docx, "groups[0].previous_mandate");
+    let edited = project.path("edited.docx");
+    // Words typed before the printed reference, in its field.
+    edit_docx(&docx, &edited, |name, text| {
+        if name != "word/document.xml" {
+            return text;
+        }
+        let start = format!("w:name=\"{bookmark}\" />");
+        text.replacen(
+            &start,
+            &format!("{start}<w:r><w:t xml:space=\"preserve\">As given in </w:t></w:r>"),
+            1,
+        )
+    });
+    let output = project.run(&["pull", "edited.docx"]);
+    assert!(output.status.success(), "{}", stderr(&output));
+    let panel = read(&project, PANEL);
+    // Not the page it was printed with, which would go stale.
+    assert!(
+        panel.contains(
+            "previous_mandate: As given in <report:05-fifth-meeting#consumer-education>\n"
+        ),
+        "{panel}"
+    );
+    let check = project.run(&["check"]);
+    assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
+}
