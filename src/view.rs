@@ -531,7 +531,7 @@ fn shown_note(placeholder: &Placeholder, labels: &Labels, language: &Language) -
             ..
         } => fill(
             &labels.untranslated,
-            &[("text", &crate::model::excerpt(text, 60))],
+            &[("text", &crate::model::excerpt(text, 80))],
         ),
         PlaceholderOrigin::Translation { primary: None, .. } => labels.missing.clone(),
         PlaceholderOrigin::Missing if language.code != "en" => labels.missing.clone(),

@@ -1042,21 +1042,44 @@ fn has_words(text: &str) -> bool {
         .any(|w| w.chars().any(char::is_alphabetic))
 }
 
-/// The start of a text on one line, at most `max_chars` long, for a
-/// message or a flag: Markdown's emphasis marks left out, since the flag
-/// quotes words to translate, not markup.
+/// The start of a text on one line, at most `max_chars` long and cut
+/// between words, for a message or a flag: Markdown's marks (emphasis,
+/// list bullets, links' addresses) left out, since the flag quotes words
+/// to translate, not markup.
 pub fn excerpt(text: &str, max_chars: usize) -> String {
-    let line = text
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .replace(['*', '`'], "");
-    if line.chars().count() <= max_chars {
-        line
-    } else {
-        let cut: String = line.chars().take(max_chars).collect();
-        format!("{}…", cut.trim_end())
+    use pulldown_cmark::{Event, Parser, TagEnd};
+    // What a reader sees of the Markdown: its words, not its marks.
+    let mut plain = String::new();
+    for event in Parser::new(text) {
+        match event {
+            Event::Text(words) | Event::Code(words) => plain.push_str(&words),
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::Heading(_)) => plain.push(' '),
+            _ => {}
+        }
     }
+    let words: Vec<&str> = plain.split_whitespace().collect();
+    let line = words.join(" ");
+    if line.chars().count() <= max_chars {
+        return line;
+    }
+    // Whole words only, unless the first is already too long.
+    let mut cut = String::new();
+    for word in words {
+        let length = cut.chars().count() + usize::from(!cut.is_empty()) + word.chars().count();
+        if length > max_chars {
+            break;
+        }
+        if !cut.is_empty() {
+            cut.push(' ');
+        }
+        cut.push_str(word);
+    }
+    if cut.is_empty() {
+        cut = line.chars().take(max_chars).collect();
+    }
+    format!("{}…", cut.trim_end_matches([',', ';', ':', ' ']))
 }
 
 impl Context<'_> {
@@ -1707,4 +1730,34 @@ fn is_combining(c: char) -> bool {
 /// Whether a whole value is only an editor's marker, like `TBD`.
 fn is_marker(text: &str) -> bool {
     matches!(rich::split_markers(text).as_slice(), [rich::Piece::Note(_)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_excerpt_quotes_words_not_markup_and_cuts_between_words() {
+        assert_eq!(
+            excerpt(
+                "Questions for discussion:\n\n- **How** could [each](https://x.org) be done?",
+                200
+            ),
+            "Questions for discussion: How could each be done?"
+        );
+        assert_eq!(
+            excerpt(
+                "The goal of the sixth multistakeholder meeting was to give an update",
+                30
+            ),
+            "The goal of the sixth…"
+        );
+        assert_eq!(excerpt("Questions: one two", 10), "Questions…");
+        assert_eq!(excerpt(&"x".repeat(20), 5), "xxxxx…");
+    }
+
+    #[test]
+    fn anchors_fold_case_accents_and_punctuation() {
+        assert_eq!(slug("Consumer Éducation!"), "consumer-education");
+    }
 }
