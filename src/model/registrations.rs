@@ -100,11 +100,15 @@ impl Spellings {
         }
     }
 
-    /// The spelling most used, the first seen on a tie, and its line.
+    /// The spelling most used, and its line. On a tie, the one with more
+    /// accented letters ("Université de Montréal" over "Universite de
+    /// Montreal": an export loses accents, a registrant does not add
+    /// them), then the first seen.
     fn most_used(&self) -> Option<(&str, usize)> {
+        let accents = |s: &str| s.chars().filter(|c| !c.is_ascii()).count();
         let mut best: Option<&(String, usize, usize)> = None;
         for entry in &self.seen {
-            if best.is_none_or(|b| entry.1 > b.1) {
+            if best.is_none_or(|b| (entry.1, accents(&entry.0)) > (b.1, accents(&b.0))) {
                 best = Some(entry);
             }
         }
@@ -335,6 +339,17 @@ mod tests {
             text: text.into(),
         })
         .unwrap()
+    }
+
+    #[test]
+    fn a_tie_goes_to_the_accented_spelling() {
+        let mut spellings = Spellings::default();
+        spellings.add("Universite de Montreal", 2);
+        spellings.add("Université de Montréal", 3);
+        assert_eq!(spellings.most_used(), Some(("Université de Montréal", 3)));
+        // More registrants still win.
+        spellings.add("Universite de Montreal", 4);
+        assert_eq!(spellings.most_used(), Some(("Universite de Montreal", 2)));
     }
 
     #[test]
