@@ -415,6 +415,26 @@ pub fn pull(project: &Project, docx_path: &Path, options: &PullOptions) -> PullS
             );
         }
     }
+    // Headings and labels come from the sources and the layout: one
+    // deleted in the DOCX is not pulled either, and says so.
+    let now: HashSet<String> = reading
+        .outside
+        .iter()
+        .map(|o| outside_fingerprint(&o.text))
+        .collect();
+    let gone = built.iter().filter(|f| !now.contains(*f)).count();
+    if gone > 0 {
+        diagnostics.push(
+            Diagnostic::warning(format!(
+                "{gone} {} outside the fields (a heading, a label, the contents) {} deleted or changed in the DOCX, and {} not pulled",
+                if gone == 1 { "text" } else { "texts" },
+                if gone == 1 { "was" } else { "were" },
+                if gone == 1 { "is" } else { "are" },
+            ))
+            .at(Location::file(docx_path))
+            .with_hint("headings and labels come from the sources and layouts/report.yaml: change them there; the next build writes them back into the DOCX"),
+        );
+    }
     // The primary language, under which a plain text goes when a
     // translation is added beside it.
     let primary = project

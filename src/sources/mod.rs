@@ -192,7 +192,7 @@ pub fn read_source(root: &Path, relative: &Path) -> Result<SourceFile, Diagnosti
     if text.trim().is_empty() {
         return Err(Diagnostic::error(format!("{} is empty", relative.display()))
             .at(Location::at(relative, 1, 1))
-            .with_hint("write the section's keys into it, or delete the file if the section is not wanted"));
+            .with_hint("write the section's keys into it (schemas/ lists them); a section the layout does not require may be deleted instead"));
     }
     Ok(SourceFile {
         display_path: relative.to_path_buf(),

@@ -754,3 +754,28 @@ fn a_reference_to_another_report_comes_back_as_a_reference() {
     let check = project.run(&["check"]);
     assert_eq!(check.status.code(), Some(0), "{}", stderr(&check));
 }
+
+#[test]
+fn a_heading_deleted_in_the_docx_is_named_not_pulled() {
+    let project = built();
+    let docx = project.path(DOCX);
+    let before = read(&project, PANEL);
+    let edited = project.path("edited.docx");
+    edit_docx(&docx, &edited, |name, text| {
+        if name != "word/document.xml" {
+            return text;
+        }
+        // The heading, after its entry in the contents.
+        let heading = ">Panel Updates and Group Discussion</w:t>";
+        let at = text.rfind(heading).unwrap();
+        format!("{}></w:t>{}", &text[..at], &text[at + heading.len()..])
+    });
+    let output = project.run(&["pull", "edited.docx"]);
+    let err = stderr(&output);
+    assert_eq!(output.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("warning: 1 text outside the fields (a heading, a label, the contents) was deleted or changed in the DOCX, and is not pulled"),
+        "{err}"
+    );
+    assert_eq!(read(&project, PANEL), before);
+}
