@@ -460,6 +460,7 @@ pub fn parse_markdown(
         stack: vec![Frame::Blocks(Vec::new())],
         footnotes: HashMap::new(),
         footnote_refs: Vec::new(),
+        footnote_defs: Vec::new(),
         skip_depth: 0,
         nesting: 0,
         too_deep: false,
@@ -480,6 +481,21 @@ pub fn parse_markdown(
         &builder.footnote_refs,
         problems,
     );
+    // A note nothing refers to would appear nowhere: its text would be
+    // lost without a word.
+    for (label, location) in &builder.footnote_defs {
+        if !builder.footnote_refs.iter().any(|(used, _)| used == label) {
+            problems.push(
+                Diagnostic::error(format!(
+                    "{field} has a footnote [^{label}] that the text never refers to"
+                ))
+                .at(location.clone())
+                .with_hint(format!(
+                    "put [^{label}] where the note belongs in the text, or delete the note"
+                )),
+            );
+        }
+    }
     // Markers are found only now, because the parser splits text at
     // brackets; each is placed at the first line of the field holding it.
     let mut cursor = 0;
@@ -540,6 +556,8 @@ struct Builder {
     too_deep: bool,
     footnotes: HashMap<String, Vec<Block>>,
     footnote_refs: Vec<(String, Location)>,
+    /// Each footnote's label where it is defined, in order.
+    footnote_defs: Vec<(String, Location)>,
     /// Depth inside an element the report refuses, whose content is skipped.
     skip_depth: usize,
 }
@@ -683,6 +701,7 @@ impl Builder {
                 }
             },
             Tag::FootnoteDefinition(label) => {
+                self.footnote_defs.push((label.to_string(), location()));
                 Frame::FootnoteDefinition(label.into_string(), Vec::new())
             }
             Tag::Heading { .. } => {
@@ -1382,5 +1401,17 @@ mod tests {
             panic!()
         };
         assert!(matches!(content[1], Inline::Footnote { .. }));
+    }
+
+    #[test]
+    fn a_footnote_nothing_refers_to_is_an_error_at_its_line() {
+        let (_, problems) = parse("Claim.\n\n[^1]: Lost.\n\n[^2]: Kept.[^2]\n");
+        let orphans: Vec<&Diagnostic> = problems
+            .iter()
+            .filter(|p| p.message.contains("never refers to"))
+            .collect();
+        assert_eq!(orphans.len(), 1, "{problems:?}");
+        assert!(orphans[0].message.contains("[^1]"));
+        assert_eq!(orphans[0].location.as_ref().map(|l| l.line), Some(3));
     }
 }
