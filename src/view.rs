@@ -22,6 +22,9 @@ pub struct ReportView {
     pub report: String,
     /// "Report on Sixth and Final Multistakeholder Meeting".
     pub title: String,
+    /// The title around its flag, when the meeting's ordinal is still to
+    /// be given, so both documents can mark the flag as they mark others.
+    pub title_parts: Option<TitleParts>,
     /// "Canadian Multistakeholder Process: Enhancing IoT Security".
     pub process: String,
     /// The running header.
@@ -54,6 +57,18 @@ pub struct ReportView {
     pub layout: Manifest,
     /// The sections present, in layout order.
     pub sections: Vec<SectionView>,
+}
+
+/// A title whose ordinal is still to be given: the words before the flag,
+/// the flag ("[TO DO]") and the words after it.
+#[derive(Debug, Clone, Serialize)]
+pub struct TitleParts {
+    /// The title up to the flag.
+    pub before: String,
+    /// The flag standing for the ordinal.
+    pub flag: String,
+    /// The title after the flag.
+    pub after: String,
 }
 
 /// A date, in the forms the backends need.
@@ -629,6 +644,10 @@ pub fn build(
     };
     // A missing ordinal is flagged where it stands in the title.
     let missing_ordinal = format!("[{}]", labels.flag);
+    let ordinal_missing = matches!(
+        report.meeting.as_ref().map(|m| &m.ordinal),
+        Some(Fact::Missing(_))
+    );
     let ordinal = match report.meeting.as_ref().map(|m| &m.ordinal) {
         Some(Fact::Given(ordinal)) => ordinal.as_str(),
         Some(Fact::Missing(_)) => &missing_ordinal,
@@ -727,6 +746,14 @@ pub fn build(
             .unwrap_or_default(),
         description: format!("{title}, {process}"),
         running_title: capitalise_first(&fill(&manifest.titles.running, &slots)),
+        title_parts: title
+            .split_once(&missing_ordinal)
+            .filter(|_| ordinal_missing)
+            .map(|(before, after)| TitleParts {
+                before: before.to_string(),
+                flag: missing_ordinal.clone(),
+                after: after.to_string(),
+            }),
         title,
         process,
         authors: report.partners().iter().map(|p| p.name.clone()).collect(),

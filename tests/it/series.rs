@@ -268,6 +268,25 @@ fn report_new_starts_the_next_report_from_the_last_one() {
         pdf.contains("Report on [TO DO] Multistakeholder Meeting"),
         "{pdf}"
     );
+    // The title's flag is marked as the others are, in both documents.
+    let source = project.run(&["source", "07-seventh-meeting"]);
+    let source = String::from_utf8_lossy(&source.stdout).into_owned();
+    assert!(
+        source.contains("[#\"Report on \"#highlight(")
+            && source.contains("\"[TO DO]\"),\n  )#\" Multistakeholder Meeting\"]"),
+        "{source}"
+    );
+    let docx = docx_part(
+        &project.path("out/07-seventh-meeting.docx"),
+        "word/document.xml",
+    );
+    let flag = docx.find(">[TO DO]</w:t>").expect("the title's flag");
+    let run = docx[..flag].rfind("<w:r>").unwrap();
+    assert!(
+        docx[run..flag].contains("<w:highlight w:val=\"yellow\" />"),
+        "{}",
+        &docx[run..flag]
+    );
     assert!(pdf.contains("The Previous Working Group Mandate: Report on Sixth and Final Multistakeholder Meeting, Consumer Education, p. 2"), "{pdf}");
 
     // An existing folder is never touched.

@@ -689,7 +689,20 @@ impl Writer<'_> {
             ..Format::default()
         };
         let subtitle = self.text(&view.process, Format::default());
-        let title = self.text(&view.title, bold_style);
+        let title = match &view.title_parts {
+            // The ordinal's flag, marked as the others are.
+            Some(parts) => {
+                let mut runs = self.text(&parts.before, bold_style);
+                runs.extend(
+                    self.text(&parts.flag, bold_style)
+                        .into_iter()
+                        .map(|run| run.style(FLAG_STYLE).highlight("yellow")),
+                );
+                runs.extend(self.text(&parts.after, bold_style));
+                runs
+            }
+            None => self.text(&view.title, bold_style),
+        };
         let mut items = vec![
             BodyItem::Paragraph(Box::new(with_runs(
                 Paragraph::new().style("Subtitle"),
