@@ -479,23 +479,9 @@ pub fn parse_markdown(
         &footnotes,
         field,
         &builder.footnote_refs,
+        &builder.footnote_defs,
         problems,
     );
-    // A note nothing refers to would appear nowhere: its text would be
-    // lost without a word.
-    for (label, location) in &builder.footnote_defs {
-        if !builder.footnote_refs.iter().any(|(used, _)| used == label) {
-            problems.push(
-                Diagnostic::error(format!(
-                    "{field} has a footnote [^{label}] that the text never refers to"
-                ))
-                .at(location.clone())
-                .with_hint(format!(
-                    "put [^{label}] where the note belongs in the text, or delete the note"
-                )),
-            );
-        }
-    }
     // Markers are found only now, because the parser splits text at
     // brackets; each is placed at the first line of the field holding it.
     let mut cursor = 0;
@@ -1055,12 +1041,16 @@ fn html_problem(field: &str, location: Location) -> Diagnostic {
         .with_hint("write *italic*, **bold** or a list in Markdown instead of HTML tags; write \\< for a literal < before a letter")
 }
 
-/// Replaces footnote reference markers by the footnotes' content.
+/// Replaces footnote reference markers by the footnotes' content, and
+/// reports a reference to no footnote and a footnote no reference names,
+/// whose text would appear nowhere. `references` and `definitions` are
+/// the labels where they stand.
 fn resolve_footnotes(
     blocks: &mut [Block],
     footnotes: &HashMap<String, Vec<Block>>,
     field: &str,
     references: &[(String, Location)],
+    definitions: &[(String, Location)],
     problems: &mut Vec<Diagnostic>,
 ) {
     for (label, location) in references {
@@ -1072,6 +1062,19 @@ fn resolve_footnotes(
                 .at(location.clone())
                 .with_hint(format!(
                     "add a line \"[^{label}]: the footnote's text\" below the paragraph"
+                )),
+            );
+        }
+    }
+    for (label, location) in definitions {
+        if !references.iter().any(|(used, _)| used == label) {
+            problems.push(
+                Diagnostic::error(format!(
+                    "{field} has a footnote [^{label}] that the text never refers to"
+                ))
+                .at(location.clone())
+                .with_hint(format!(
+                    "put [^{label}] where the note belongs in the text, or delete the note"
                 )),
             );
         }

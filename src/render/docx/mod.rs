@@ -693,11 +693,7 @@ impl Writer<'_> {
             // The ordinal's flag, marked as the others are.
             Some(parts) => {
                 let mut runs = self.text(&parts.before, bold_style);
-                runs.extend(
-                    self.text(&parts.flag, bold_style)
-                        .into_iter()
-                        .map(|run| run.style(FLAG_STYLE).highlight("yellow")),
-                );
+                runs.extend(flagged(self.text(&parts.flag, bold_style)));
                 runs.extend(self.text(&parts.after, bold_style));
                 runs
             }
@@ -1505,12 +1501,7 @@ impl Writer<'_> {
     /// A placeholder's flag in running text.
     fn flag(&mut self, note: &str) -> Vec<Run> {
         let text = format!("{}{note}", self.view.flag_prefix);
-        self.text(&text, Format::BOLD)
-            .into_iter()
-            // Highlighted on the run as well as by style: LibreOffice ignores
-            // a character style's highlight.
-            .map(|run| run.style(FLAG_STYLE).highlight("yellow"))
-            .collect()
+        flagged(self.text(&text, Format::BOLD))
     }
 
     /// A placeholder standing for a block: the PDF's framed box.
@@ -1525,6 +1516,14 @@ impl Writer<'_> {
             self.text(&text, format),
         )
     }
+}
+
+/// `runs` marked as a flag: highlighted on the run as well as by style,
+/// since LibreOffice ignores a character style's highlight.
+fn flagged(runs: Vec<Run>) -> Vec<Run> {
+    runs.into_iter()
+        .map(|run| run.style(FLAG_STYLE).highlight("yellow"))
+        .collect()
 }
 
 /// Whether a character belongs with the one before it whatever font has
